@@ -1,0 +1,3 @@
+"""certportal: get Microsoft certifications counted for your company."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,161 @@
+"""Account and session rules (pure): input validation, session expiry, sign-in throttling."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from certportal.errors import AuthError, InvalidInput
+
+EMAIL_MAX = 254
+NAME_MAX = 100
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+TEAM_NAME_MAX = 80
+TEAM_DESCRIPTION_MAX = 300
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# The most common passwords of public breach lists that also meet the length rule.
+_COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "12345678910",
+        "0123456789",
+        "qwertyuiop",
+        "password123",
+        "password1234",
+        "passw0rd123",
+        "iloveyou123",
+        "1q2w3e4r5t",
+        "qwerty1234",
+        "abcdefghij",
+        "1111111111",
+        "aaaaaaaaaa",
+        "administrator",
+        "letmein1234",
+        "welcome123",
+        "welcome1234",
+        "changeme123",
+    }
+)
+
+
+def normalize_email(raw: str) -> str:
+    email = (raw or "").strip().lower()
+    if not email:
+        raise InvalidInput("error.email_required", field="email")
+    if len(email) > EMAIL_MAX:
+        raise InvalidInput("error.too_long", field="email", max=EMAIL_MAX)
+    if not _EMAIL_RE.match(email):
+        raise InvalidInput("error.email_invalid", field="email")
+    return email
+
+
+def clean_display_name(raw: str) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise InvalidInput("error.name_required", field="display_name")
+    if len(name) > NAME_MAX:
+        raise InvalidInput("error.too_long", field="display_name", max=NAME_MAX)
+    return name
+
+
+def check_password_strength(password: str, *, email: str = "") -> None:
+    """Refuse weak passwords: too short, too long, a well-known one, or built from the e-mail."""
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput("error.password_too_short", field="password", min=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput("error.too_long", field="password", max=PASSWORD_MAX)
+    lowered = password.lower()
+    if lowered in _COMMON_PASSWORDS or len(set(lowered)) < 4:
+        raise InvalidInput("error.password_common", field="password")
+    local_part = email.split("@", 1)[0].lower() if email else ""
+    if len(local_part) >= 4 and local_part in lowered:
+        raise InvalidInput("error.password_contains_email", field="password")
+
+
+def clean_team_name(raw: str) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise InvalidInput("error.team_name_required", field="name")
+    if len(name) > TEAM_NAME_MAX:
+        raise InvalidInput("error.too_long", field="name", max=TEAM_NAME_MAX)
+    return name
+
+
+def clean_team_description(raw: str) -> str:
+    text = (raw or "").strip()
+    if len(text) > TEAM_DESCRIPTION_MAX:
+        raise InvalidInput("error.too_long", field="description", max=TEAM_DESCRIPTION_MAX)
+    return text
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+class SessionStatus(StrEnum):
+    ACTIVE = "active"
+    IDLE_EXPIRED = "idle_expired"
+    ABSOLUTE_EXPIRED = "absolute_expired"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    absolute: timedelta
+    touch_every: timedelta = timedelta(minutes=1)
+
+
+def session_status(
+    *,
+    created_at: datetime,
+    last_seen_at: datetime,
+    revoked_at: datetime | None,
+    now: datetime,
+    policy: SessionPolicy,
+) -> SessionStatus:
+    """Revocation wins; then the absolute limit; then idleness. Boundaries expire (``>=``)."""
+    if revoked_at is not None:
+        return SessionStatus.REVOKED
+    if now >= created_at + policy.absolute:
+        return SessionStatus.ABSOLUTE_EXPIRED
+    if now >= last_seen_at + policy.idle:
+        return SessionStatus.IDLE_EXPIRED
+    return SessionStatus.ACTIVE
+
+
+def should_touch(*, last_seen_at: datetime, now: datetime, policy: SessionPolicy) -> bool:
+    """Record activity at most once per ``touch_every`` to keep reads cheap."""
+    return now - last_seen_at >= policy.touch_every
+
+
+def require_active_session(status: SessionStatus) -> None:
+    if status is not SessionStatus.ACTIVE:
+        raise AuthError("error.session_expired")
+
+
+# --- sign-in throttling -------------------------------------------------------------------
+
+THROTTLE_FREE_ATTEMPTS = 5
+THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_BASE_DELAY = timedelta(seconds=30)
+THROTTLE_MAX_DELAY = timedelta(minutes=15)
+
+
+def throttle_wait(failures: list[datetime], now: datetime) -> timedelta:
+    """How long the next attempt for an account must wait, given its recent failures.
+
+    The first ``THROTTLE_FREE_ATTEMPTS`` failures within the window cost nothing; each further
+    failure doubles the wait (30 s, 60 s, 120 s, …) counted from the latest failure, capped.
+    """
+    recent = sorted(f for f in failures if now - f < THROTTLE_WINDOW)
+    excess = len(recent) - THROTTLE_FREE_ATTEMPTS
+    if excess < 0:
+        return timedelta(0)
+    delay = min(THROTTLE_BASE_DELAY * (2**excess), THROTTLE_MAX_DELAY)
+    remaining = recent[-1] + delay - now
+    return max(remaining, timedelta(0))

@@ -1,0 +1,300 @@
+"""Local accounts and server-side sessions.
+
+Every function takes the database session first (keyword ``session``) and, where someone acts on
+someone else, the acting :class:`Principal`. Errors are :mod:`certportal.errors` with catalog keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from certportal.audit import service as audit
+from certportal.auth import rules
+from certportal.auth.models import LoginSession, SignInFailure, User
+from certportal.auth.passwords import hash_password, needs_rehash, verify_password
+from certportal.auth.policy import Principal, Role, TeamRole, require_self
+from certportal.clock import utcnow
+from certportal.errors import AuthError, Conflict, InvalidInput, PermissionDenied
+from certportal.i18n.catalog import LOCALES
+from certportal.settings import get_settings
+from certportal.teams.models import TeamMembership
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    principal: Principal
+
+
+def session_policy() -> rules.SessionPolicy:
+    settings = get_settings()
+    return rules.SessionPolicy(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+
+
+def hash_token(token: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+
+
+def principal_for(session: Session, user: User) -> Principal:
+    assert user.id is not None
+    rows = session.exec(select(TeamMembership).where(TeamMembership.user_id == user.id)).all()
+    return Principal(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=Role(user.role),
+        locale=user.locale,
+        led_team_ids=frozenset(m.team_id for m in rows if m.role == TeamRole.LEAD),
+        member_team_ids=frozenset(m.team_id for m in rows if m.role == TeamRole.MEMBER),
+    )
+
+
+def _validated_account(email: str, display_name: str, password: str) -> tuple[str, str]:
+    email = rules.normalize_email(email)
+    name = rules.clean_display_name(display_name)
+    rules.check_password_strength(password, email=email)
+    return email, name
+
+
+def _email_taken(session: Session, email: str) -> bool:
+    return session.exec(select(User.id).where(User.email == email)).first() is not None
+
+
+def create_account(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    role: Role,
+    locale: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Insert a validated account (no authorization: callers decide who may create whom)."""
+    email, name = _validated_account(email, display_name, password)
+    if locale is not None and locale not in LOCALES:
+        raise InvalidInput("error.locale_invalid", field="locale")
+    if _email_taken(session, email):
+        raise Conflict("error.email_taken", field="email")
+    moment = now or utcnow()
+    user = User(
+        email=email,
+        display_name=name,
+        password_hash=hash_password(password),
+        role=role.value,
+        locale=locale,
+        created_at=moment,
+        updated_at=moment,
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent sign-up with the same address
+        raise Conflict("error.email_taken", field="email") from exc
+    return user
+
+
+def sign_up(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    locale: str | None = None,
+    now: datetime | None = None,
+) -> SignedIn:
+    """Create a local account and sign it in. The very first account becomes admin."""
+    if not get_settings().allow_signup:
+        raise PermissionDenied("error.signup_closed")
+    first = session.exec(select(func.count()).select_from(User)).one() == 0
+    user = create_account(
+        session,
+        email=email,
+        display_name=display_name,
+        password=password,
+        role=Role.ADMIN if first else Role.MEMBER,
+        locale=locale,
+        now=now,
+    )
+    audit.record(
+        session,
+        action="user.signed_up",
+        actor_id=user.id,
+        actor_label=user.email,
+        target_type="user",
+        target_id=user.id,
+        detail={"role": user.role},
+        at=now,
+    )
+    return _start_session(session, user, now or utcnow())
+
+
+def _start_session(session: Session, user: User, now: datetime) -> SignedIn:
+    assert user.id is not None
+    token = secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(
+            user_id=user.id, token_hash=hash_token(token), created_at=now, last_seen_at=now
+        )
+    )
+    session.flush()
+    return SignedIn(token=token, principal=principal_for(session, user))
+
+
+def sign_in(
+    session: Session, *, email: str, password: str, now: datetime | None = None
+) -> SignedIn:
+    """Check the password and open a session.
+
+    Unknown e-mail, wrong password and deactivated account all give the same error. After
+    repeated failures the account is throttled (the wait is in the error's ``seconds``).
+    Failures are recorded by the caller's transaction: commit even when this raises
+    ``error.bad_credentials`` (see :func:`record_failure`).
+    """
+    moment = now or utcnow()
+    try:
+        normalized = rules.normalize_email(email)
+    except InvalidInput:
+        raise AuthError("error.bad_credentials") from None
+    failures = list(
+        session.exec(
+            select(SignInFailure.at).where(
+                SignInFailure.email == normalized,
+                SignInFailure.at > moment - rules.THROTTLE_WINDOW,
+            )
+        ).all()
+    )
+    wait = rules.throttle_wait(failures, moment)
+    if wait > timedelta(0):
+        raise AuthError("error.too_many_attempts", seconds=int(wait.total_seconds()) + 1)
+    user = session.exec(select(User).where(User.email == normalized)).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        raise AuthError("error.bad_credentials", email=normalized)
+    session.exec(delete(SignInFailure).where(col(SignInFailure.email) == normalized))
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    audit.record(
+        session,
+        action="user.signed_in",
+        actor_id=user.id,
+        actor_label=user.email,
+        target_type="user",
+        target_id=user.id,
+        at=moment,
+    )
+    return _start_session(session, user, moment)
+
+
+def record_failure(session: Session, *, email: str, now: datetime | None = None) -> None:
+    """Remember a failed sign-in (call in its own transaction after ``sign_in`` refused)."""
+    moment = now or utcnow()
+    try:
+        normalized = rules.normalize_email(email)
+    except InvalidInput:
+        return
+    session.add(SignInFailure(email=normalized, at=moment))
+    audit.record(
+        session,
+        action="user.sign_in_failed",
+        actor_label=normalized,
+        target_type="email",
+        target_id=normalized[:64],
+        at=moment,
+    )
+
+
+def _session_row(session: Session, token: str) -> LoginSession | None:
+    if not token:
+        return None
+    return session.exec(
+        select(LoginSession).where(LoginSession.token_hash == hash_token(token))
+    ).first()
+
+
+def authenticate(session: Session, *, token: str, now: datetime | None = None) -> Principal:
+    """The principal behind a session token, or ``AuthError('error.session_expired')``.
+
+    Unknown, revoked, idle or too old sessions, and sessions of deactivated users, are refused.
+    """
+    moment = now or utcnow()
+    row = _session_row(session, token)
+    if row is None:
+        raise AuthError("error.session_expired")
+    policy = session_policy()
+    status = rules.session_status(
+        created_at=row.created_at,
+        last_seen_at=row.last_seen_at,
+        revoked_at=row.revoked_at,
+        now=moment,
+        policy=policy,
+    )
+    rules.require_active_session(status)
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise AuthError("error.session_expired")
+    if rules.should_touch(last_seen_at=row.last_seen_at, now=moment, policy=policy):
+        row.last_seen_at = moment
+        session.add(row)
+    return principal_for(session, user)
+
+
+def sign_out(session: Session, *, token: str, now: datetime | None = None) -> None:
+    row = _session_row(session, token)
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = now or utcnow()
+    row.revoked_reason = "sign_out"
+    session.add(row)
+    user = session.get(User, row.user_id)
+    audit.record(
+        session,
+        action="user.signed_out",
+        actor_id=row.user_id,
+        actor_label=user.email if user else "",
+        target_type="user",
+        target_id=row.user_id,
+        at=row.revoked_at,
+    )
+
+
+def revoke_all_sessions(
+    session: Session, *, user_id: int, reason: str, now: datetime | None = None
+) -> int:
+    moment = now or utcnow()
+    rows = session.exec(
+        select(LoginSession).where(
+            LoginSession.user_id == user_id, col(LoginSession.revoked_at).is_(None)
+        )
+    ).all()
+    for row in rows:
+        row.revoked_at = moment
+        row.revoked_reason = reason
+        session.add(row)
+    return len(rows)
+
+
+def set_locale(session: Session, *, actor: Principal, user_id: int, locale: str) -> None:
+    """Remember a person's language choice (only they may change it)."""
+    require_self(actor, user_id)
+    if locale not in LOCALES:
+        raise InvalidInput("error.locale_invalid", field="locale")
+    user = session.get(User, user_id)
+    if user is None:
+        raise AuthError("error.session_expired")
+    user.locale = locale
+    user.updated_at = utcnow()
+    session.add(user)

@@ -1,0 +1,1 @@
+"""Messages in Japanese and English, and locale-aware formatting."""

@@ -1,0 +1,88 @@
+"""Operator commands: ``python -m certportal.manage migrate | demo [--if-empty|--reset] | check``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from certportal.settings import PROJECT_ROOT, SettingsError, get_settings
+
+
+def migrate(revision: str = "head") -> None:
+    """Apply Alembic migrations (the same as ``alembic upgrade head``)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    command.upgrade(config, revision)
+
+
+def print_demo_sign_ins() -> None:
+    from certportal.demo.seed import DEMO_PASSWORD, PEOPLE
+
+    print("Demo sign-ins (password for all: %s)" % DEMO_PASSWORD)  # noqa: T201
+    for person in PEOPLE:
+        print(f"  {person.role.value:<7} {person.email:<45} {person.display_name}")  # noqa: T201
+
+
+def demo(*, if_empty: bool, reset: bool) -> int:
+    from certportal.db import session_scope
+    from certportal.demo import seed
+
+    with session_scope() as session:
+        if reset:
+            seed.wipe(session)
+        elif not seed.is_empty(session):
+            if if_empty:
+                print("Database already has accounts: demo data not loaded.")  # noqa: T201
+                return 0
+            print("Database already has accounts; use --reset to replace them.", file=sys.stderr)  # noqa: T201
+            return 1
+        count = seed.load(session)
+    print(f"Loaded demo organisation: {count} people in {len(seed.TEAMS)} teams.")  # noqa: T201
+    print_demo_sign_ins()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m certportal.manage")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("check", help="validate settings and exit")
+    sub.add_parser("demo-accounts", help="print the demo sign-ins")
+    demo_parser = sub.add_parser("demo", help="load the demo organisation")
+    group = demo_parser.add_mutually_exclusive_group()
+    group.add_argument("--if-empty", action="store_true", help="only if there are no accounts")
+    group.add_argument("--reset", action="store_true", help="DELETE ALL DATA, then load the demo")
+    demo_parser.add_argument("--yes", action="store_true", help="do not ask before --reset")
+    args = parser.parse_args(argv)
+    try:
+        settings = get_settings()
+    except (SettingsError, ValueError) as exc:
+        print(f"certportal: configuration refused: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    if args.command == "check":
+        print(f"settings OK ({settings.certportal_env}, {settings.database_url.split(':')[0]})")  # noqa: T201
+        return 0
+    if args.command == "migrate":
+        migrate()
+        return 0
+    if args.command == "demo-accounts":
+        print_demo_sign_ins()
+        return 0
+    if args.reset and not args.yes:
+        target = settings.database_url
+        if sys.stdin.isatty():
+            answer = input(f"Delete ALL data in {target} and load the demo? Type 'yes': ")
+            if answer.strip().lower() != "yes":
+                print("Nothing changed.")  # noqa: T201
+                return 1
+        else:
+            print("Refusing --reset without --yes when not interactive.", file=sys.stderr)  # noqa: T201
+            return 1
+    return demo(if_empty=args.if_empty, reset=args.reset)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

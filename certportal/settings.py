@@ -1,0 +1,108 @@
+"""Application settings, read from the environment in one place only.
+
+Every environment variable the app understands is a field here; nothing else in the
+code base reads ``os.environ``. ``get_settings()`` validates once and caches.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105 (documented default)
+
+Locale = Literal["ja", "en"]
+
+
+class SettingsError(ValueError):
+    """The environment describes a configuration the app refuses to run with."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    certportal_env: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="development, test or production. Production refuses unsafe defaults.",
+    )
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DATA_DIR / 'certportal.db'}",
+        description="SQLAlchemy URL of the database (SQLite file by default; postgresql+psycopg://…).",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL for Reflex state when running several backend workers.",
+    )
+    secret_key: str = Field(
+        default=DEV_SECRET_KEY,
+        description="Keys the hashes of session tokens. Must be set outside development.",
+    )
+    default_locale: Locale = Field(
+        default="ja",
+        description="Language when the browser asks for neither Japanese nor English.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:3000",
+        description="Public URL of the app (used for links and cookie security).",
+    )
+    session_idle_minutes: int = Field(default=12 * 60, ge=5, le=60 * 24 * 30)
+    session_absolute_hours: int = Field(default=7 * 24, ge=1, le=24 * 90)
+    allow_signup: bool = Field(
+        default=True,
+        description="Whether anyone may create a local account from the sign-up page.",
+    )
+    expose_worker_id: bool = Field(
+        default=False,
+        description="Show the backend worker's process id in the page (scale-out tests only).",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_known(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        if value.startswith("postgresql://"):
+            # SQLAlchemy's bare postgresql:// means psycopg2, which we do not ship.
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("BASE_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> Settings:
+        if self.certportal_env == "production":
+            if self.secret_key == DEV_SECRET_KEY:
+                raise SettingsError(
+                    "SECRET_KEY is at its development default; set a random value "
+                    "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+                )
+            if len(self.secret_key) < 32:
+                raise SettingsError("SECRET_KEY must be at least 32 characters in production.")
+        if self.session_idle_minutes > self.session_absolute_hours * 60:
+            raise SettingsError("SESSION_IDLE_MINUTES cannot exceed SESSION_ABSOLUTE_HOURS.")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The validated settings of this process (cached; tests call ``cache_clear``)."""
+    return Settings()
