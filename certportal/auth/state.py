@@ -1,0 +1,259 @@
+"""Root state: the session cookie, the language, and who is signed in.
+
+Handlers only glue: they call :mod:`certportal.auth.service` and the i18n catalog. Secrets never
+reach the client: the cookie holds an opaque token; the role shown here is for display only, every
+service call re-authenticates from the token.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote
+
+import reflex as rx
+from sqlmodel import Session
+
+from certportal.auth import service as auth_service
+from certportal.auth.policy import Principal
+from certportal.db import session_scope
+from certportal.errors import AuthError, CertportalError
+from certportal.i18n.catalog import (
+    locale_from_accept_language,
+    messages,
+    normalize_locale,
+    translate,
+)
+from certportal.settings import get_settings
+
+_settings = get_settings()
+_PUBLIC_ROUTES = ("/login", "/signup")
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site absolute paths are followed after sign-in."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+class AppState(rx.State):
+    session_token: str = rx.Cookie(
+        "",
+        name="certportal_session",
+        path="/",
+        same_site="lax",
+        secure=_settings.secure_cookies,
+        max_age=_settings.session_absolute_hours * 3600,
+    )
+    lang_cookie: str = rx.Cookie(
+        "", name="certportal_lang", path="/", same_site="lax", max_age=365 * 24 * 3600
+    )
+    locale: str = _settings.default_locale
+    m: dict[str, str] = messages(_settings.default_locale)
+
+    auth_checked: bool = False
+    signed_in: bool = False
+    user_id: int = 0
+    user_name: str = ""
+    user_email: str = ""
+    user_role: str = ""
+    notice: str = ""
+    worker: str = ""
+
+    @rx.var
+    def role_label(self) -> str:
+        return self.m.get(f"role.{self.user_role}", "")
+
+    # --- helpers (backend only) ---------------------------------------------------------
+
+    def _apply_locale(self, locale: str) -> None:
+        locale = normalize_locale(locale, _settings.default_locale)
+        if locale != self.locale or self.m.get("app.name") is None:
+            self.locale = locale
+            self.m = messages(locale)
+
+    def _tr(self, key: str, **params: Any) -> str:
+        return translate(self.locale, key, **params)
+
+    def _error_text(self, exc: CertportalError) -> str:
+        return self._tr(exc.key, **exc.params)
+
+    def _forget_user(self) -> None:
+        self.signed_in = False
+        self.user_id = 0
+        self.user_name = ""
+        self.user_email = ""
+        self.user_role = ""
+
+    def _remember(self, principal: Principal) -> None:
+        self.signed_in = True
+        self.user_id = principal.user_id
+        self.user_name = principal.display_name
+        self.user_email = principal.email
+        self.user_role = principal.role.value
+
+    def _identify(self) -> Principal | None:
+        """Who the cookie belongs to (None if nobody); sets the language accordingly."""
+        if _settings.expose_worker_id:
+            self.worker = str(os.getpid())
+        principal: Principal | None = None
+        had_token = bool(self.session_token)
+        if had_token:
+            try:
+                with session_scope() as session:
+                    principal = auth_service.authenticate(session, token=self.session_token)
+            except AuthError:
+                principal = None
+        if principal is None:
+            if had_token:
+                self.session_token = ""
+                self.notice = "error.session_expired"
+            self._forget_user()
+        else:
+            self._remember(principal)
+        preferred = (
+            (principal.locale if principal else None)
+            or self.lang_cookie
+            or locale_from_accept_language(
+                self.router.headers.accept_language, _settings.default_locale
+            )
+        )
+        self._apply_locale(preferred)
+        self.auth_checked = True
+        return principal
+
+    @contextmanager
+    def _acting(self) -> Iterator[tuple[Session, Principal]]:
+        """A database session and the authenticated principal, committing on success."""
+        with session_scope() as session:
+            principal = auth_service.authenticate(session, token=self.session_token)
+            yield session, principal
+
+    def _login_redirect(self) -> rx.event.EventSpec:
+        path = self.router.url.path or "/"
+        target = "/login" if path in ("/", "") else f"/login?next={quote(path)}"
+        return rx.redirect(target)
+
+    def _on_auth_error(self) -> rx.event.EventSpec:
+        self.session_token = ""
+        self._forget_user()
+        self.notice = "error.session_expired"
+        return rx.redirect("/login")
+
+    # --- page guards ------------------------------------------------------------------------
+
+    @rx.event
+    def load_public(self) -> rx.event.EventSpec | None:
+        """Sign-in and sign-up pages: already signed in → go where you were going."""
+        if self._identify() is not None:
+            return rx.redirect(_safe_next(self.router.url.query_parameters.get("next")))
+        return None
+
+    @rx.event
+    def require_member(self) -> rx.event.EventSpec | None:
+        if self._identify() is None:
+            return self._login_redirect()
+        return None
+
+    # --- actions ----------------------------------------------------------------------------
+
+    @rx.event
+    def set_language(self, locale: str) -> None:
+        self._apply_locale(locale)
+        self.lang_cookie = self.locale
+        if not self.signed_in:
+            return
+        try:
+            with self._acting() as (session, actor):
+                auth_service.set_locale(
+                    session, actor=actor, user_id=actor.user_id, locale=self.locale
+                )
+        except CertportalError:
+            # The choice still holds in this browser through the cookie.
+            return
+
+    @rx.event
+    def dismiss_notice(self) -> None:
+        self.notice = ""
+
+    @rx.event
+    def sign_out(self) -> rx.event.EventSpec:
+        if self.session_token:
+            with session_scope() as session:
+                auth_service.sign_out(session, token=self.session_token)
+        self.session_token = ""
+        self._forget_user()
+        self.notice = "auth.signed_out"
+        return rx.redirect("/login")
+
+
+class SignInState(AppState):
+    error: str = ""
+    busy: bool = False
+
+    @rx.event
+    def clear(self) -> None:
+        self.error = ""
+
+    @rx.event
+    def submit(self, form: dict[str, Any]) -> Iterator[rx.event.EventSpec | None]:
+        self.error = ""
+        self.notice = ""
+        self.busy = True
+        yield None
+        email = str(form.get("email", ""))[:400]
+        password = str(form.get("password", ""))[:400]
+        try:
+            with session_scope() as session:
+                signed = auth_service.sign_in(session, email=email, password=password)
+        except AuthError as exc:
+            if exc.key == "error.bad_credentials":
+                with session_scope() as session:
+                    auth_service.record_failure(session, email=email)
+            self.error = self._error_text(exc)
+            self.busy = False
+            return
+        self.busy = False
+        self.session_token = signed.token
+        self._remember(signed.principal)
+        if signed.principal.locale:
+            self._apply_locale(signed.principal.locale)
+        yield rx.redirect(_safe_next(self.router.url.query_parameters.get("next")))
+
+
+class SignUpState(AppState):
+    error: str = ""
+    field: str = ""
+    busy: bool = False
+
+    @rx.event
+    def submit(self, form: dict[str, Any]) -> Iterator[rx.event.EventSpec | None]:
+        self.error = ""
+        self.field = ""
+        if str(form.get("password", "")) != str(form.get("password_confirm", "")):
+            self.error = self._tr("error.password_mismatch")
+            self.field = "password_confirm"
+            return
+        self.busy = True
+        yield None
+        try:
+            with session_scope() as session:
+                signed = auth_service.sign_up(
+                    session,
+                    email=str(form.get("email", "")),
+                    display_name=str(form.get("display_name", "")),
+                    password=str(form.get("password", "")),
+                    locale=self.locale,
+                )
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+            self.field = exc.field or ""
+            self.busy = False
+            return
+        self.busy = False
+        self.session_token = signed.token
+        self._remember(signed.principal)
+        yield rx.redirect("/")

@@ -1,0 +1,23 @@
+"""The Reflex app: theme, pages and the plain HTTP API."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from certportal.api.health import build_api
+from certportal.auth import pages as auth_pages
+from certportal.teams import pages as team_pages
+from certportal.ui import styles
+
+app = rx.App(
+    style=styles.BASE_STYLE,
+    stylesheets=["/styles.css"],
+    head_components=[
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.meta(name="description", content="certportal — get Microsoft certifications counted"),
+    ],
+    api_transformer=build_api(),
+)
+
+# Pages register themselves through @page; keep the modules referenced.
+PAGES = (auth_pages, team_pages)

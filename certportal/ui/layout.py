@@ -1,0 +1,257 @@
+"""The app shell (header, navigation, language switch, user menu) and the page decorator.
+
+``@page(route, guard=...)`` registers a page with its guard: "public" pages render at once;
+"member" pages wait for hydration and the session check, then render or redirect; "admin" pages
+also show a refusal to non-admins. Services enforce the same rules whatever the page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import reflex as rx
+
+from certportal.auth.state import AppState
+from certportal.teams.state import AdminGuardState
+from certportal.ui import styles
+from certportal.ui.text import t
+
+Guard = Literal["public", "member", "admin"]
+
+
+def logo(size: str = "28px") -> rx.Component:
+    return rx.image(src="/logo.svg", alt="", width=size, height=size)
+
+
+def brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            logo(),
+            rx.text("certportal", weight="bold", size="4", color=rx.color(styles.GRAY, 12)),
+            align="center",
+            spacing="2",
+        ),
+        href="/",
+        underline="none",
+        aria_label="certportal",
+    )
+
+
+def language_switch() -> rx.Component:
+    def option(locale: str, label: str) -> rx.Component:
+        active = AppState.locale == locale
+        return rx.button(
+            label,
+            size="1",
+            variant=rx.cond(active, "solid", "soft"),
+            color_scheme=rx.cond(active, styles.ACCENT, "gray"),
+            on_click=AppState.set_language(locale),
+            aria_pressed=rx.cond(active, "true", "false"),
+            lang=locale,
+        )
+
+    return rx.hstack(
+        option("ja", "日本語"),
+        option("en", "English"),
+        spacing="1",
+        role="group",
+        aria_label="Language / 言語",
+    )
+
+
+def nav() -> rx.Component:
+    return rx.hstack(
+        rx.link(t("nav.home"), href="/", style=styles.nav_link),
+        rx.cond(
+            AppState.user_role == "admin",
+            rx.fragment(
+                rx.link(t("nav.people"), href="/admin/people", style=styles.nav_link),
+                rx.link(t("nav.teams"), href="/admin/teams", style=styles.nav_link),
+            ),
+        ),
+        spacing="1",
+        as_="nav",
+        aria_label="main",
+    )
+
+
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("circle-user", size=18),
+                rx.text(AppState.user_name, class_name="cp-user-name"),
+                rx.icon("chevron-down", size=14),
+                variant="ghost",
+                color_scheme="gray",
+                aria_label=t("nav.account_menu"),
+            ),
+        ),
+        rx.menu.content(
+            rx.box(
+                rx.text(AppState.user_email, size="2", weight="medium"),
+                rx.text(AppState.role_label, size="1", color=styles.MUTED_TEXT),
+                padding_x=styles.SPACE_3,
+                padding_y=styles.SPACE_2,
+            ),
+            rx.menu.separator(),
+            rx.menu.item(
+                rx.icon("log-out", size=14), t("nav.sign_out"), on_click=AppState.sign_out
+            ),
+        ),
+    )
+
+
+def header(signed_in: bool) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.hstack(brand(), nav() if signed_in else rx.fragment(), spacing="5", align="center"),
+            rx.hstack(
+                language_switch(),
+                user_menu() if signed_in else rx.fragment(),
+                spacing="4",
+                align="center",
+            ),
+            justify="between",
+            align="center",
+            height="100%",
+            max_width=styles.MAX_WIDTH,
+            margin="0 auto",
+            padding_x=styles.SPACE_5,
+        ),
+        as_="header",
+        style=styles.header,
+    )
+
+
+def footer() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.text(t("footer.tagline"), size="1", color=styles.MUTED_TEXT),
+            rx.cond(
+                AppState.worker != "",
+                rx.text("worker ", AppState.worker, size="1", color=styles.MUTED_TEXT, id="worker-id"),
+            ),
+            justify="between",
+            max_width=styles.MAX_WIDTH,
+            margin="0 auto",
+            padding=styles.SPACE_5,
+        ),
+        as_="footer",
+    )
+
+
+def notice_banner() -> rx.Component:
+    return rx.cond(
+        AppState.notice != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("info")),
+            rx.callout.text(AppState.m[AppState.notice].to(str)),
+            color_scheme="blue",
+            role="status",
+            width="100%",
+        ),
+    )
+
+
+def loading_screen() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            logo("40px"),
+            rx.spinner(size="3"),
+            rx.text(t("common.loading"), color=styles.MUTED_TEXT, size="2"),
+            align="center",
+            spacing="3",
+        ),
+        height="100vh",
+        role="status",
+        aria_live="polite",
+    )
+
+
+def shell(content: rx.Component, *, signed_in: bool = True) -> rx.Component:
+    return rx.box(
+        rx.el.a(t("common.skip_to_content"), href="#main", class_name="cp-skip-link"),
+        header(signed_in),
+        rx.box(
+            content,
+            as_="main",
+            id="main",
+            max_width=styles.MAX_WIDTH,
+            margin="0 auto",
+            padding=styles.SPACE_5,
+            width="100%",
+            min_height=f"calc(100vh - {styles.HEADER_HEIGHT} - 80px)",
+        ),
+        footer(),
+        background=styles.PAGE_BG,
+        min_height="100vh",
+        lang=AppState.locale,
+    )
+
+
+def forbidden() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("shield-alert", size=40, color=styles.DANGER),
+            rx.heading(t("error.forbidden_title"), size="6", as_="h1"),
+            rx.text(t("error.admin_only"), color=styles.MUTED_TEXT),
+            rx.link(rx.button(t("nav.back_home")), href="/"),
+            align="center",
+            spacing="3",
+            style=styles.card,
+            max_width="480px",
+            id="forbidden",
+        ),
+        padding_top="10vh",
+    )
+
+
+def page_title(key: str, *extra: rx.Component) -> rx.Component:
+    return rx.hstack(
+        rx.heading(t(key), size="7", as_="h1"),
+        *extra,
+        justify="between",
+        align="center",
+        width="100%",
+        margin_bottom=styles.SPACE_4,
+    )
+
+
+def page(
+    route: str,
+    *,
+    title: str,
+    guard: Guard = "member",
+    on_load: list[rx.event.EventType[()]] | None = None,
+) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    """Register a page with the shell and its guard (see module docstring)."""
+    extra = list(on_load or [])
+
+    def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        def wrapped() -> rx.Component:
+            body = render()
+            if guard == "public":
+                return shell(body, signed_in=False)
+            if guard == "admin":
+                inner = rx.cond(AdminGuardState.forbidden, forbidden(), body)
+            else:
+                inner = body
+            return rx.cond(
+                AppState.is_hydrated & AppState.auth_checked & AppState.signed_in,
+                shell(rx.vstack(notice_banner(), inner, width="100%", spacing="4")),
+                loading_screen(),
+            )
+
+        wrapped.__name__ = render.__name__
+        guard_event = {
+            "public": AppState.load_public,
+            "member": AppState.require_member,
+            "admin": AdminGuardState.require_admin,
+        }[guard]
+        return rx.page(
+            route=route, title=f"{title} · certportal", on_load=[guard_event, *extra]
+        )(wrapped)
+
+    return decorator
