@@ -46,7 +46,7 @@ def _error(text: rx.Var[str]) -> rx.Component:
 def _panel(title_key: str, lead_key: str, *children: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.hstack(logo("36px"), rx.heading("certportal", size="6"), align="center"),
+            rx.hstack(logo("36px"), rx.text("certportal", size="6", weight="bold"), align="center"),
             rx.heading(t(title_key), size="5", as_="h1"),
             rx.text(t(lead_key), color=styles.MUTED_TEXT, size="2"),
             *children,

@@ -298,7 +298,10 @@ class TeamsAdminState(AdminGuardState):
             self.create_error = self._error_text(exc)
             return None
         self.message = self._tr("admin.team_created", name=name)
-        return [self._run(lambda: None), rx.set_value("new-team-name", ""), rx.set_value("new-team-description", "")]  # type: ignore[return-value]
+        failed = self._run(lambda: None)
+        if failed is not None:
+            return failed
+        return [rx.set_value("new-team-name", ""), rx.set_value("new-team-description", "")]  # type: ignore[return-value]
 
     @rx.event
     def set_pick_person(self, team_id: int, value: str) -> None:

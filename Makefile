@@ -1,0 +1,82 @@
+# certportal — the README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .tools
+BUN_VERSION := 1.4.4
+BIN := $(CURDIR)/$(VENV)/bin
+
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(BIN):$(PATH)
+export REFLEX_TELEMETRY_ENABLED := false
+# Reflex probes a registry mirror unless told which registry npm uses.
+export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
+
+PYTEST_ARGS ?=
+
+.PHONY: help setup test-setup browser run test lint format migrate demo demo-reset bench clean
+
+help:
+	@echo "make run        set up everything, migrate, load demo data, serve http://127.0.0.1:3000"
+	@echo "make test       set up everything (+ test tools, chromium), lint, run the whole suite"
+	@echo "make lint       ruff check, ruff format --check, mypy"
+	@echo "make migrate    apply database migrations (alembic upgrade head)"
+	@echo "make demo-reset DELETE all data and reload the demo organisation (asks first)"
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+# bun comes from the npm registry into a project-local folder (Reflex then skips its own download).
+$(TOOLS)/node_modules/.bin/bun:
+	@command -v npm >/dev/null || { echo "npm is needed to install bun: install Node.js 20+ (e.g. apt-get install nodejs npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS) bun@$(BUN_VERSION)
+	@$@ --version >/dev/null
+
+setup: $(VENV)/.installed $(TOOLS)/node_modules/.bin/bun
+
+test-setup: setup $(VENV)/.test-installed browser
+
+browser:
+	@bash scripts/ensure-browser.sh
+
+migrate: setup
+	$(BIN)/alembic upgrade head
+
+demo: migrate
+	$(BIN)/python -m certportal.manage demo --if-empty
+
+demo-reset: migrate
+	$(BIN)/python -m certportal.manage demo --reset
+
+run: setup
+	$(BIN)/python -m certportal.manage check
+	$(BIN)/alembic upgrade head
+	$(BIN)/python -m certportal.manage demo --if-empty
+	@echo
+	@$(BIN)/python -m certportal.manage demo-accounts
+	@echo
+	@echo "certportal: starting on http://127.0.0.1:3000 (Ctrl-C stops)"
+	$(BIN)/reflex run --env prod --single-port --frontend-port 3000 --backend-port 3000 --backend-host 127.0.0.1
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check certportal tests alembic bench rxconfig.py
+	$(BIN)/ruff format --check certportal tests alembic/env.py bench rxconfig.py
+	$(BIN)/mypy
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format certportal tests alembic/env.py bench rxconfig.py
+	$(BIN)/ruff check --fix certportal tests alembic bench rxconfig.py
+
+test: test-setup lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf .web .states test-artifacts .pytest_cache .mypy_cache .ruff_cache

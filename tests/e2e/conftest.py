@@ -1,0 +1,128 @@
+"""Browser tests: the production build served once per module, driven by Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.e2e.server import ROOT, RunningApp, start_app
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+DEMO_PASSWORD = "certportal-demo-2026"
+DEMO = "@demo.certportal.example"
+
+# Console noise that is not an application error.
+_BENIGN = re.compile(r"websocket|favicon|Download the React DevTools", re.IGNORECASE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings() -> Iterator[None]:
+    """E2E tests use the server's own settings; nothing to reset in this process."""
+    yield
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"chromium not found at {CHROMIUM}: run `make test` (it installs it) or set CHROMIUM_PATH"
+        )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    running = start_app(tmp_path_factory.mktemp("app"))
+    yield running
+    running.stop()
+
+
+def new_context(browser: Browser, app: RunningApp, locale: str = "en-US") -> BrowserContext:
+    context = browser.new_context(
+        base_url=app.url, locale=locale, viewport={"width": 1280, "height": 860}
+    )
+    context.set_default_timeout(20_000)
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser, app: RunningApp) -> Iterator[BrowserContext]:
+    ctx = new_context(browser, app)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page that fails the test on any uncaught error or console error."""
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    pg.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console: {msg.text}")
+            if msg.type == "error" and not _BENIGN.search(msg.text)
+            else None
+        ),
+    )
+    yield pg
+    shot(pg, request.node.name + "-end")
+    assert not errors, "browser errors:\n" + "\n".join(errors)
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+    page.screenshot(path=str(SCREENSHOTS / f"{safe}.png"), full_page=True)
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label(re.compile("^(Email|メールアドレス)$")).fill(email)
+    page.get_by_label(re.compile("^(Password|パスワード)$")).fill(password)
+    page.get_by_role("button", name=re.compile("^(Sign in|サインイン)$")).click()
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name=re.compile("Account menu|アカウントメニュー")).click()
+    page.get_by_role("menuitem", name=re.compile("Sign out|サインアウト")).click()
+    page.wait_for_url(re.compile(r"/login/?$"))
+
+
+def use_english(page: Page) -> None:
+    """Switch the signed-in person's language to English (it is remembered for them)."""
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
+
+
+HOME_URL = re.compile(r"^https?://[^/]+/$")
+
+
+def wait_home(page: Page) -> None:
+    page.wait_for_url(HOME_URL)

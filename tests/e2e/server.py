@@ -1,0 +1,116 @@
+"""Start the production build (`reflex run --env prod --single-port`) as a user's `make run` does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningApp:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    database_url: str
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def _env(database_url: str, extra: Mapping[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    for key in ("PYTEST_CURRENT_TEST", "REFLEX_ENV_MODE", "REFLEX_REDIS_URL", "REDIS_URL"):
+        env.pop(key, None)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "CERTPORTAL_ENV": "test",
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{env.get('PATH', '')}",
+            "GRANIAN_WORKERS": "1",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def prepare_database(database_url: str) -> None:
+    env = _env(database_url, {})
+    for args in (["migrate"], ["demo", "--if-empty"]):
+        subprocess.run(
+            [str(BIN / "python"), "-m", "certportal.manage", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
+
+def start_app(
+    workdir: Path, *, extra_env: Mapping[str, str] | None = None, timeout: float = 300
+) -> RunningApp:
+    database_url = f"sqlite:///{workdir / 'e2e.db'}"
+    prepare_database(database_url)
+    port = free_port()
+    log_path = workdir / "reflex.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [
+            str(BIN / "reflex"),
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+            "--backend-host",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=_env(database_url, extra_env or {}),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    app = RunningApp(url=url, process=process, log_path=log_path, database_url=database_url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"app exited early:\n{log_path.read_text(errors='replace')[-4000:]}")
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200 and (
+                httpx.get(f"{url}/login", timeout=5, follow_redirects=True).status_code == 200
+            ):
+                return app
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    app.stop()
+    raise RuntimeError(f"app did not start:\n{log_path.read_text(errors='replace')[-4000:]}")
