@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m certportal.manage migrate | demo [--if-empty|--reset] | check``."""
+"""Operator commands: ``python -m certportal.manage migrate | demo | demo-accounts | check``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from certportal.settings import PROJECT_ROOT, SettingsError, get_settings
 
 def migrate(revision: str = "head") -> None:
     """Apply Alembic migrations (the same as ``alembic upgrade head``)."""
-    from alembic import command
     from alembic.config import Config
+
+    from alembic import command
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
@@ -21,9 +22,9 @@ def migrate(revision: str = "head") -> None:
 def print_demo_sign_ins() -> None:
     from certportal.demo.seed import DEMO_PASSWORD, PEOPLE
 
-    print("Demo sign-ins (password for all: %s)" % DEMO_PASSWORD)  # noqa: T201
+    print(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
     for person in PEOPLE:
-        print(f"  {person.role.value:<7} {person.email:<45} {person.display_name}")  # noqa: T201
+        print(f"  {person.role.value:<7} {person.email:<45} {person.display_name}")
 
 
 def demo(*, if_empty: bool, reset: bool) -> int:
@@ -35,12 +36,12 @@ def demo(*, if_empty: bool, reset: bool) -> int:
             seed.wipe(session)
         elif not seed.is_empty(session):
             if if_empty:
-                print("Database already has accounts: demo data not loaded.")  # noqa: T201
+                print("Database already has accounts: demo data not loaded.")
                 return 0
-            print("Database already has accounts; use --reset to replace them.", file=sys.stderr)  # noqa: T201
+            print("Database already has accounts; use --reset to replace them.", file=sys.stderr)
             return 1
         count = seed.load(session)
-    print(f"Loaded demo organisation: {count} people in {len(seed.TEAMS)} teams.")  # noqa: T201
+    print(f"Loaded demo organisation: {count} people in {len(seed.TEAMS)} teams.")
     print_demo_sign_ins()
     return 0
 
@@ -60,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = get_settings()
     except (SettingsError, ValueError) as exc:
-        print(f"certportal: configuration refused: {exc}", file=sys.stderr)  # noqa: T201
+        print(f"certportal: configuration refused: {exc}", file=sys.stderr)
         return 2
     if args.command == "check":
-        print(f"settings OK ({settings.certportal_env}, {settings.database_url.split(':')[0]})")  # noqa: T201
+        print(f"settings OK ({settings.certportal_env}, {settings.database_url.split(':')[0]})")
         return 0
     if args.command == "migrate":
         migrate()
@@ -76,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         if sys.stdin.isatty():
             answer = input(f"Delete ALL data in {target} and load the demo? Type 'yes': ")
             if answer.strip().lower() != "yes":
-                print("Nothing changed.")  # noqa: T201
+                print("Nothing changed.")
                 return 1
         else:
-            print("Refusing --reset without --yes when not interactive.", file=sys.stderr)  # noqa: T201
+            print("Refusing --reset without --yes when not interactive.", file=sys.stderr)
             return 1
     return demo(if_empty=args.if_empty, reset=args.reset)
 

@@ -31,8 +31,10 @@ DB_KINDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     return [
-        f"PostgreSQL variant: {'on ' + POSTGRES_URL if POSTGRES_URL else 'not configured (set TEST_POSTGRES_URL)'}",
-        f"Redis variant: {'on ' + REDIS_URL if REDIS_URL else 'not configured (set TEST_REDIS_URL)'}",
+        "PostgreSQL variant: "
+        + (f"on {POSTGRES_URL}" if POSTGRES_URL else "not configured (set TEST_POSTGRES_URL)"),
+        "Redis variant: "
+        + (f"on {REDIS_URL}" if REDIS_URL else "not configured (set TEST_REDIS_URL)"),
     ]
 
 

@@ -23,8 +23,11 @@ SECURITY_HEADERS = {
 async def health(_request: Request) -> JSONResponse:
     ok = await asyncio.to_thread(database_reachable)
     return JSONResponse(
-        {"status": "ok" if ok else "unavailable", "database": "ok" if ok else "unreachable",
-         "version": __version__},
+        {
+            "status": "ok" if ok else "unavailable",
+            "database": "ok" if ok else "unreachable",
+            "version": __version__,
+        },
         status_code=200 if ok else 503,
         headers=SECURITY_HEADERS,
     )

@@ -10,8 +10,15 @@ from certportal.ui.layout import logo, notice_banner, page
 from certportal.ui.text import t
 
 
-def _field(label_key: str, name: str, *, type_: str = "text", autocomplete: str = "",
-           max_length: int = 254, hint_key: str | None = None) -> rx.Component:
+def _field(
+    label_key: str,
+    name: str,
+    *,
+    type_: str = "text",
+    autocomplete: str = "",
+    max_length: int = 254,
+    hint_key: str | None = None,
+) -> rx.Component:
     return rx.vstack(
         rx.el.label(t(label_key), html_for=name, style={"font_weight": "500", "font_size": "14px"}),
         rx.input(
@@ -68,8 +75,13 @@ def login_page() -> rx.Component:
         rx.form(
             rx.vstack(
                 _field("auth.email", "email", type_="email", autocomplete="username"),
-                _field("auth.password", "password", type_="password",
-                       autocomplete="current-password", max_length=128),
+                _field(
+                    "auth.password",
+                    "password",
+                    type_="password",
+                    autocomplete="current-password",
+                    max_length=128,
+                ),
                 rx.button(
                     t("auth.sign_in"),
                     type="submit",
@@ -84,7 +96,8 @@ def login_page() -> rx.Component:
             width="100%",
         ),
         rx.text(
-            t("auth.no_account"), " ",
+            t("auth.no_account"),
+            " ",
             rx.link(t("auth.sign_up"), href="/signup"),
             size="2",
         ),
@@ -101,12 +114,26 @@ def signup_page() -> rx.Component:
             rx.vstack(
                 _field("auth.display_name", "display_name", autocomplete="name", max_length=100),
                 _field("auth.email", "email", type_="email", autocomplete="email"),
-                _field("auth.password", "password", type_="password",
-                       autocomplete="new-password", max_length=128, hint_key="auth.password_hint"),
-                _field("auth.password_confirm", "password_confirm", type_="password",
-                       autocomplete="new-password", max_length=128),
+                _field(
+                    "auth.password",
+                    "password",
+                    type_="password",
+                    autocomplete="new-password",
+                    max_length=128,
+                    hint_key="auth.password_hint",
+                ),
+                _field(
+                    "auth.password_confirm",
+                    "password_confirm",
+                    type_="password",
+                    autocomplete="new-password",
+                    max_length=128,
+                ),
                 rx.button(
-                    t("auth.create_account"), type="submit", size="3", width="100%",
+                    t("auth.create_account"),
+                    type="submit",
+                    size="3",
+                    width="100%",
                     loading=SignUpState.busy,
                 ),
                 spacing="4",

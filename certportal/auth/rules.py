@@ -156,6 +156,6 @@ def throttle_wait(failures: list[datetime], now: datetime) -> timedelta:
     excess = len(recent) - THROTTLE_FREE_ATTEMPTS
     if excess < 0:
         return timedelta(0)
-    delay = min(THROTTLE_BASE_DELAY * (2**excess), THROTTLE_MAX_DELAY)
-    remaining = recent[-1] + delay - now
-    return max(remaining, timedelta(0))
+    delay: timedelta = min(THROTTLE_BASE_DELAY * (2**excess), THROTTLE_MAX_DELAY)
+    remaining: timedelta = recent[-1] + delay - now
+    return remaining if remaining > timedelta(0) else timedelta(0)

@@ -33,7 +33,10 @@ class DemoPerson:
 
 
 TEAMS = (
-    ("Azure Infrastructure", "Azure インフラ設計・運用チーム / Azure infrastructure and operations"),
+    (
+        "Azure Infrastructure",
+        "Azure インフラ設計・運用チーム / Azure infrastructure and operations",
+    ),
     ("Modern Work & Security", "Microsoft 365 とセキュリティ / Microsoft 365 and security"),
 )
 
@@ -83,7 +86,9 @@ def load(session: Session) -> int:
                     role=person.team_role.value,
                 )
             )
-    audit.record(session, action="demo.loaded", actor_label="system", detail={"people": len(PEOPLE)})
+    audit.record(
+        session, action="demo.loaded", actor_label="system", detail={"people": len(PEOPLE)}
+    )
     session.flush()
     return len(PEOPLE)
 

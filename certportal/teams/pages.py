@@ -59,7 +59,9 @@ def _my_team_card(team: TeamItem) -> rx.Component:
             rx.heading(team.name, size="4", as_="h3"),
             align="center",
         ),
-        rx.cond(team.description != "", rx.text(team.description, size="2", color=styles.MUTED_TEXT)),
+        rx.cond(
+            team.description != "", rx.text(team.description, size="2", color=styles.MUTED_TEXT)
+        ),
         rx.text(t("home.team_leads"), size="1", weight="bold", color=styles.MUTED_TEXT),
         rx.cond(
             team.leads.length() > 0,
@@ -179,11 +181,16 @@ def _person_row(person: PersonItem) -> rx.Component:
                 rx.cond(
                     person.active,
                     rx.button(
-                        t("admin.deactivate"), size="1", variant="soft", color_scheme="red",
+                        t("admin.deactivate"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
                         on_click=PeopleState.ask_active(person.id, person.name, False),
                     ),
                     rx.button(
-                        t("admin.reactivate"), size="1", variant="soft",
+                        t("admin.reactivate"),
+                        size="1",
+                        variant="soft",
                         on_click=PeopleState.ask_active(person.id, person.name, True),
                     ),
                 ),
@@ -196,7 +203,9 @@ def _person_row(person: PersonItem) -> rx.Component:
 def _add_person_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
-            rx.button(rx.icon("user-plus", size=16), t("admin.add_person"), on_click=PeopleState.open_add)
+            rx.button(
+                rx.icon("user-plus", size=16), t("admin.add_person"), on_click=PeopleState.open_add
+            )
         ),
         rx.dialog.content(
             rx.dialog.title(t("admin.add_person")),
@@ -216,7 +225,13 @@ def _add_person_dialog() -> rx.Component:
                         rx.el.label(t("auth.display_name"), html_for="new-name"),
                         rx.input(id="new-name", name="display_name", required=True, max_length=100),
                         rx.el.label(t("auth.email"), html_for="new-email"),
-                        rx.input(id="new-email", name="email", type="email", required=True, max_length=254),
+                        rx.input(
+                            id="new-email",
+                            name="email",
+                            type="email",
+                            required=True,
+                            max_length=254,
+                        ),
                         rx.el.label(t("home.role"), html_for="new-role"),
                         rx.el.select(
                             rx.el.option(t("role.member"), value="member"),
@@ -227,7 +242,14 @@ def _add_person_dialog() -> rx.Component:
                             class_name="cp-native-select",
                         ),
                         rx.hstack(
-                            rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")),
+                            rx.dialog.close(
+                                rx.button(
+                                    t("common.cancel"),
+                                    variant="soft",
+                                    color_scheme="gray",
+                                    type="button",
+                                )
+                            ),
                             rx.button(t("admin.create"), type="submit"),
                             justify="end",
                             width="100%",
@@ -251,7 +273,8 @@ def _confirm_active_dialog() -> rx.Component:
             ),
             rx.alert_dialog.description(
                 rx.text(
-                    PeopleState.confirm_name, ": ",
+                    PeopleState.confirm_name,
+                    ": ",
                     rx.cond(
                         PeopleState.confirm_activate,
                         t("admin.confirm_reactivate"),
@@ -261,12 +284,20 @@ def _confirm_active_dialog() -> rx.Component:
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(
-                    rx.button(t("common.cancel"), variant="soft", color_scheme="gray",
-                              on_click=PeopleState.cancel_confirm)
+                    rx.button(
+                        t("common.cancel"),
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=PeopleState.cancel_confirm,
+                    )
                 ),
                 rx.alert_dialog.action(
                     rx.button(
-                        rx.cond(PeopleState.confirm_activate, t("admin.reactivate"), t("admin.deactivate")),
+                        rx.cond(
+                            PeopleState.confirm_activate,
+                            t("admin.reactivate"),
+                            t("admin.deactivate"),
+                        ),
                         color_scheme=rx.cond(PeopleState.confirm_activate, styles.ACCENT, "red"),
                         on_click=PeopleState.confirm_active,
                     )
@@ -321,13 +352,23 @@ def people_page() -> rx.Component:
         rx.hstack(
             rx.text(t("admin.total"), ": ", PeopleState.total, size="2", color=styles.MUTED_TEXT),
             rx.hstack(
-                rx.button(rx.icon("chevron-left", size=14), variant="soft", size="1",
-                          disabled=PeopleState.page == 0, on_click=PeopleState.go_page(-1),
-                          aria_label=t("common.previous")),
+                rx.button(
+                    rx.icon("chevron-left", size=14),
+                    variant="soft",
+                    size="1",
+                    disabled=PeopleState.page == 0,
+                    on_click=PeopleState.go_page(-1),
+                    aria_label=t("common.previous"),
+                ),
                 rx.text(PeopleState.page + 1, " / ", PeopleState.page_count, size="2"),
-                rx.button(rx.icon("chevron-right", size=14), variant="soft", size="1",
-                          disabled=PeopleState.page + 1 >= PeopleState.page_count,
-                          on_click=PeopleState.go_page(1), aria_label=t("common.next")),
+                rx.button(
+                    rx.icon("chevron-right", size=14),
+                    variant="soft",
+                    size="1",
+                    disabled=PeopleState.page + 1 >= PeopleState.page_count,
+                    on_click=PeopleState.go_page(1),
+                    aria_label=t("common.next"),
+                ),
                 align="center",
             ),
             justify="between",
@@ -370,18 +411,25 @@ def _team_admin_card(team: TeamItem) -> rx.Component:
         rx.hstack(
             rx.heading(team.name, size="4", as_="h2"),
             rx.icon_button(
-                rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
+                rx.icon("trash-2", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="red",
                 aria_label=t("admin.delete_team") + " " + team.name,
                 on_click=TeamsAdminState.ask_delete(team.id, team.name),
             ),
             justify="between",
             width="100%",
         ),
-        rx.cond(team.description != "", rx.text(team.description, size="2", color=styles.MUTED_TEXT)),
+        rx.cond(
+            team.description != "", rx.text(team.description, size="2", color=styles.MUTED_TEXT)
+        ),
         rx.vstack(
             rx.foreach(team.leads, lambda p: _member_line(team, p)),
             rx.foreach(team.members, lambda p: _member_line(team, p)),
-            rx.cond(team.size == 0, rx.text(t("admin.team_empty"), size="2", color=styles.MUTED_TEXT)),
+            rx.cond(
+                team.size == 0, rx.text(t("admin.team_empty"), size="2", color=styles.MUTED_TEXT)
+            ),
             spacing="2",
             width="100%",
         ),
@@ -404,7 +452,9 @@ def _team_admin_card(team: TeamItem) -> rx.Component:
                 class_name="cp-native-select",
             ),
             rx.button(
-                rx.icon("plus", size=14), t("admin.assign"), size="2",
+                rx.icon("plus", size=14),
+                t("admin.assign"),
+                size="2",
                 on_click=TeamsAdminState.assign(team.id),
                 aria_label=t("admin.assign") + " " + team.name,
             ),
@@ -422,11 +472,16 @@ def _confirm_team_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(
-                rx.cond(TeamsAdminState.confirm_kind == "delete", t("admin.delete_team"), t("admin.remove_from_team"))
+                rx.cond(
+                    TeamsAdminState.confirm_kind == "delete",
+                    t("admin.delete_team"),
+                    t("admin.remove_from_team"),
+                )
             ),
             rx.alert_dialog.description(
                 rx.text(
-                    TeamsAdminState.confirm_label, ": ",
+                    TeamsAdminState.confirm_label,
+                    ": ",
                     rx.cond(
                         TeamsAdminState.confirm_kind == "delete",
                         t("admin.confirm_delete_team"),
@@ -436,11 +491,17 @@ def _confirm_team_dialog() -> rx.Component:
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(
-                    rx.button(t("common.cancel"), variant="soft", color_scheme="gray",
-                              on_click=TeamsAdminState.cancel_confirm)
+                    rx.button(
+                        t("common.cancel"),
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=TeamsAdminState.cancel_confirm,
+                    )
                 ),
                 rx.alert_dialog.action(
-                    rx.button(t("common.confirm"), color_scheme="red", on_click=TeamsAdminState.confirm)
+                    rx.button(
+                        t("common.confirm"), color_scheme="red", on_click=TeamsAdminState.confirm
+                    )
                 ),
                 justify="end",
                 spacing="3",
@@ -462,13 +523,25 @@ def teams_page() -> rx.Component:
                 rx.heading(t("admin.new_team"), size="4", as_="h2"),
                 _callout(TeamsAdminState.create_error, "red", "alert"),
                 rx.flex(
-                    rx.input(id="new-team-name", name="name", placeholder=t("admin.team_name"),
-                             aria_label=t("admin.team_name"), required=True, max_length=80,
-                             flex="1", min_width="200px"),
-                    rx.input(id="new-team-description", name="description",
-                             placeholder=t("admin.team_description"),
-                             aria_label=t("admin.team_description"), max_length=300,
-                             flex="2", min_width="200px"),
+                    rx.input(
+                        id="new-team-name",
+                        name="name",
+                        placeholder=t("admin.team_name"),
+                        aria_label=t("admin.team_name"),
+                        required=True,
+                        max_length=80,
+                        flex="1",
+                        min_width="200px",
+                    ),
+                    rx.input(
+                        id="new-team-description",
+                        name="description",
+                        placeholder=t("admin.team_description"),
+                        aria_label=t("admin.team_description"),
+                        max_length=300,
+                        flex="2",
+                        min_width="200px",
+                    ),
                     rx.button(rx.icon("plus", size=14), t("admin.create_team"), type="submit"),
                     spacing="2",
                     wrap="wrap",
@@ -496,4 +569,4 @@ def teams_page() -> rx.Component:
     )
 
 
-__all__ = ["home_page", "people_page", "teams_page", "_role_badge"]
+__all__ = ["_role_badge", "home_page", "people_page", "teams_page"]

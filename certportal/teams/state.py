@@ -123,7 +123,11 @@ class PeopleState(AdminGuardState):
     def _reload(self) -> None:
         with self._acting() as (session, actor):
             rows, total = service.list_people(
-                session, actor=actor, search=self.search, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE
+                session,
+                actor=actor,
+                search=self.search,
+                limit=PAGE_SIZE,
+                offset=self.page * PAGE_SIZE,
             )
         self.people = [
             PersonItem(

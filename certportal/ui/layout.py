@@ -131,7 +131,9 @@ def footer() -> rx.Component:
             rx.text(t("footer.tagline"), size="1", color=styles.MUTED_TEXT),
             rx.cond(
                 AppState.worker != "",
-                rx.text("worker ", AppState.worker, size="1", color=styles.MUTED_TEXT, id="worker-id"),
+                rx.text(
+                    "worker ", AppState.worker, size="1", color=styles.MUTED_TEXT, id="worker-id"
+                ),
             ),
             justify="between",
             max_width=styles.MAX_WIDTH,
@@ -250,8 +252,8 @@ def page(
             "member": AppState.require_member,
             "admin": AdminGuardState.require_admin,
         }[guard]
-        return rx.page(
-            route=route, title=f"{title} · certportal", on_load=[guard_event, *extra]
-        )(wrapped)
+        return rx.page(route=route, title=f"{title} · certportal", on_load=[guard_event, *extra])(
+            wrapped
+        )
 
     return decorator

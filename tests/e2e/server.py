@@ -1,4 +1,4 @@
-"""Start the production build (`reflex run --env prod --single-port`) as a user's `make run` does."""
+"""Start the production build (`reflex run --env prod --single-port`) as `make run` does."""
 
 from __future__ import annotations
 
