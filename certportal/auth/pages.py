@@ -65,7 +65,7 @@ def _panel(title_key: str, lead_key: str, *children: rx.Component) -> rx.Compone
     )
 
 
-@page("/login", title="Sign in", guard="public", on_load=[SignInState.clear])
+@page("/login", title="auth.sign_in_title", guard="public", on_load=[SignInState.clear])
 def login_page() -> rx.Component:
     return _panel(
         "auth.sign_in_title",
@@ -104,7 +104,7 @@ def login_page() -> rx.Component:
     )
 
 
-@page("/signup", title="Sign up", guard="public")
+@page("/signup", title="auth.sign_up_title", guard="public")
 def signup_page() -> rx.Component:
     return _panel(
         "auth.sign_up_title",

@@ -75,7 +75,7 @@ def _my_team_card(team: TeamItem) -> rx.Component:
     )
 
 
-@page("/", title="Home", on_load=[MyTeamsState.load])
+@page("/", title="nav.home", on_load=[MyTeamsState.load])
 def home_page() -> rx.Component:
     return rx.vstack(
         rx.heading(t("home.greeting"), " ", AppState.user_name, size="7", as_="h1"),
@@ -168,6 +168,9 @@ def _person_row(person: PersonItem) -> rx.Component:
         ),
         rx.table.cell(_role_select(person)),
         rx.table.cell(rx.text(person.teams, size="2")),
+        rx.table.cell(
+            rx.text(rx.cond(AppState.locale == "ja", person.added_ja, person.added_en), size="2")
+        ),
         rx.table.cell(
             rx.cond(
                 person.active,
@@ -311,7 +314,7 @@ def _confirm_active_dialog() -> rx.Component:
     )
 
 
-@page("/admin/people", title="People", guard="admin", on_load=[PeopleState.load])
+@page("/admin/people", title="nav.people", guard="admin", on_load=[PeopleState.load])
 def people_page() -> rx.Component:
     return rx.vstack(
         page_title("admin.people_title", _add_person_dialog()),
@@ -336,6 +339,7 @@ def people_page() -> rx.Component:
                             rx.table.column_header_cell(t("admin.col_person")),
                             rx.table.column_header_cell(t("home.role")),
                             rx.table.column_header_cell(t("admin.col_teams")),
+                            rx.table.column_header_cell(t("admin.col_added")),
                             rx.table.column_header_cell(t("admin.col_status")),
                             rx.table.column_header_cell(t("admin.col_actions")),
                         )
@@ -512,7 +516,7 @@ def _confirm_team_dialog() -> rx.Component:
     )
 
 
-@page("/admin/teams", title="Teams", guard="admin", on_load=[TeamsAdminState.load])
+@page("/admin/teams", title="nav.teams", guard="admin", on_load=[TeamsAdminState.load])
 def teams_page() -> rx.Component:
     return rx.vstack(
         page_title("admin.teams_title"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,7 @@ class PersonRow:
     role: str
     is_active: bool
     team_names: tuple[str, ...]
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def list_people(
             role=u.role,
             is_active=u.is_active,
             team_names=tuple(names.get(u.id or 0, [])),
+            created_at=u.created_at,
         )
         for u in users
     ]

@@ -9,6 +9,7 @@ import reflex as rx
 
 from certportal.auth.state import AppState
 from certportal.errors import AuthError, CertportalError
+from certportal.i18n.formatting import format_date
 from certportal.teams import service
 
 
@@ -20,6 +21,8 @@ class PersonItem:
     role: str = "member"
     active: bool = True
     teams: str = ""
+    added_ja: str = ""
+    added_en: str = ""
 
 
 @dataclasses.dataclass
@@ -137,6 +140,8 @@ class PeopleState(AdminGuardState):
                 role=r.role,
                 active=r.is_active,
                 teams=", ".join(r.team_names),
+                added_ja=format_date(r.created_at, "ja"),
+                added_en=format_date(r.created_at, "en"),
             )
             for r in rows
         ]

@@ -226,6 +226,7 @@ def page(
     *,
     title: str,
     guard: Guard = "member",
+    # ``title`` is a message key: the browser tab follows the language too.
     on_load: list[rx.event.EventType[()]] | None = None,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Register a page with the shell and its guard (see module docstring)."""
@@ -252,7 +253,7 @@ def page(
             "member": AppState.require_member,
             "admin": AdminGuardState.require_admin,
         }[guard]
-        return rx.page(route=route, title=f"{title} · certportal", on_load=[guard_event, *extra])(
+        return rx.page(route=route, title=t(title) + " · certportal", on_load=[guard_event, *extra])(
             wrapped
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import DEMO, new_context, shot, sign_in, sign_out, use_english, wait_home
 from tests.e2e.server import RunningApp
@@ -183,3 +183,40 @@ def test_admin_people_page_adds_a_person_and_deactivation_asks_first(page: Page)
     page.get_by_role("alertdialog").get_by_role("button", name="Deactivate").click()
     expect(row.get_by_text("Deactivated")).to_be_visible()
     shot(page, "admin-people-en")
+
+
+def test_unknown_session_token_asks_to_sign_in_again(
+    context: BrowserContext, page: Page, app: RunningApp
+) -> None:
+    context.add_cookies([{"name": "certportal_session", "value": "forged-token", "url": app.url}])
+    page.goto("/")
+    page.wait_for_url(re.compile(r"/login"))
+    expect(page.get_by_text("Your session has ended. Please sign in again.")).to_be_visible()
+    expect(page.get_by_role("button", name="Account menu")).to_have_count(0)
+
+
+def test_a_deactivated_persons_open_session_ends(
+    page: Page, browser: Browser, app: RunningApp
+) -> None:
+    other = new_context(browser, app)
+    member_page = other.new_page()
+    sign_in(member_page, f"takuya.nakamura{DEMO}")
+    wait_home(member_page)
+
+    sign_in(page, f"misaki.sato{DEMO}")
+    wait_home(page)
+    use_english(page)
+    page.goto("/admin/people")
+    page.get_by_placeholder("Search by name or email").fill("takuya")
+    row = page.get_by_role("row").filter(has_text=f"takuya.nakamura{DEMO}")
+    expect(row).to_have_count(1)
+    row.get_by_role("button", name="Deactivate").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Deactivate").click()
+    expect(row.get_by_text("Deactivated")).to_be_visible()
+
+    member_page.reload()
+    member_page.wait_for_url(re.compile(r"/login"))
+    expect(member_page.get_by_text("Your session has ended. Please sign in again.")).to_be_visible()
+    sign_in(member_page, f"takuya.nakamura{DEMO}")
+    expect(member_page.get_by_role("alert")).to_have_text("Email or password is wrong.")
+    other.close()
