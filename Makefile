@@ -67,13 +67,13 @@ run: setup
 	$(BIN)/reflex run --env prod --single-port --frontend-port 3000 --backend-port 3000 --backend-host 127.0.0.1
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check certportal tests alembic bench rxconfig.py
-	$(BIN)/ruff format --check certportal tests alembic/env.py bench rxconfig.py
+	$(BIN)/ruff check certportal tests alembic rxconfig.py
+	$(BIN)/ruff format --check certportal tests alembic/env.py rxconfig.py
 	$(BIN)/mypy
 
 format: $(VENV)/.test-installed
-	$(BIN)/ruff format certportal tests alembic/env.py bench rxconfig.py
-	$(BIN)/ruff check --fix certportal tests alembic bench rxconfig.py
+	$(BIN)/ruff format certportal tests alembic/env.py rxconfig.py
+	$(BIN)/ruff check --fix certportal tests alembic rxconfig.py
 
 test: test-setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
