@@ -1,11 +1,13 @@
 """Accounts, login sessions, sign-in failures, teams, memberships and the audit log.
 
-Reviewed by hand: one unique index per e-mail, token hash and (team, user); the audit log has
-no foreign key to app_user so entries survive account deletion (pseudonymised later).
+Reviewed by hand: unique e-mail, token hash, folded team name (NFKC + casefold, so names are
+unique ignoring case and width on every database) and (team, user); user.search_key holds the
+folded name and e-mail for search. The audit log has no foreign key to app_user so entries
+survive account deletion (pseudonymised later).
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 20:26:25.688600
+Create Date: 2026-11-23 20:59:04.641904
 """
 
 from collections.abc import Sequence
@@ -26,6 +28,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('search_key', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
@@ -66,10 +69,11 @@ def upgrade() -> None:
     op.create_table('team',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name')
+    sa.UniqueConstraint('name_key')
     )
     op.create_table('login_session',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -13,6 +13,16 @@ from certportal.audit.models import AuditEntry
 from certportal.auth.policy import Principal, require_admin
 from certportal.clock import utcnow
 
+DETAIL_MAX = 4000
+
+
+def _detail_json(detail: dict[str, Any]) -> str:
+    """Serialised detail; an over-long one is replaced by a valid, truncated preview."""
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+    if len(text) <= DETAIL_MAX:
+        return text
+    return json.dumps({"truncated": True, "preview": text[: DETAIL_MAX - 200]}, ensure_ascii=False)
+
 
 def record(
     session: Session,
@@ -32,7 +42,7 @@ def record(
         action=action,
         target_type=target_type,
         target_id=None if target_id is None else str(target_id),
-        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)[:4000],
+        detail=_detail_json(detail or {}),
     )
     session.add(entry)
     return entry

@@ -17,6 +17,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     display_name: str = Field(max_length=100)
+    # fold(display_name + " " + email), kept by the services, for case-insensitive search.
+    search_key: str = Field(default="", max_length=400)
     password_hash: str | None = Field(default=None, max_length=255)
     role: str = Field(default=Role.MEMBER.value, max_length=16)
     locale: str | None = Field(default=None, max_length=8)

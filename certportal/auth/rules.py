@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -41,6 +43,21 @@ _COMMON_PASSWORDS = frozenset(
         "changeme123",
     }
 )
+
+
+def fold(text: str) -> str:
+    """Case- and width-insensitive form for matching (NFKC, then casefold): Ａｚｕｒｅ → azure."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def like_contains(term: str) -> str:
+    """A LIKE pattern matching ``term`` literally anywhere (escape character: backslash)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def seconds_to_wait(wait: timedelta) -> int:
+    return max(1, math.ceil(wait.total_seconds()))
 
 
 def normalize_email(raw: str) -> str:

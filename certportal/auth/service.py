@@ -92,6 +92,7 @@ def create_account(
     user = User(
         email=email,
         display_name=name,
+        search_key=rules.fold(f"{name} {email}"),
         password_hash=hash_password(password),
         role=role.value,
         locale=locale,
@@ -178,7 +179,7 @@ def sign_in(
     )
     wait = rules.throttle_wait(failures, moment)
     if wait > timedelta(0):
-        raise AuthError("error.too_many_attempts", seconds=int(wait.total_seconds()) + 1)
+        raise AuthError("error.too_many_attempts", seconds=rules.seconds_to_wait(wait))
     user = session.exec(select(User).where(User.email == normalized)).first()
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:

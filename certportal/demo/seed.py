@@ -12,6 +12,7 @@ from certportal.audit.models import AuditEntry
 from certportal.auth import service as auth_service
 from certportal.auth.models import LoginSession, SignInFailure, User
 from certportal.auth.policy import Role, TeamRole
+from certportal.auth.rules import fold
 from certportal.teams.models import Team, TeamMembership
 
 DEMO_PASSWORD = "certportal-demo-2026"  # noqa: S105 (demo accounts only, printed by `make run`)
@@ -65,7 +66,7 @@ def load(session: Session) -> int:
         raise RuntimeError("the database already has accounts; use reset to replace them")
     teams: dict[str, Team] = {}
     for name, description in TEAMS:
-        team = Team(name=name, description=description)
+        team = Team(name=name, name_key=fold(name), description=description)
         session.add(team)
         teams[name] = team
     session.flush()

@@ -15,7 +15,9 @@ class Team(SQLModel, table=True):
     __tablename__ = "team"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=80)
+    # fold(name): team names are unique ignoring case and width (Ａｚｕｒｅ = azure).
+    name_key: str = Field(max_length=80, unique=True)
     description: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
 

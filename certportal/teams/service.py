@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -102,12 +102,9 @@ def list_people(
     require_admin(actor)
     query = select(User)
     count_query = select(func.count()).select_from(User)
-    term = search.strip().lower()[:100]
+    term = rules.fold(search.strip())[:100]
     if term:
-        pattern = f"%{term}%"
-        condition = or_(
-            func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern)
-        )
+        condition = col(User.search_key).like(rules.like_contains(term), escape="\\")
         query = query.where(condition)
         count_query = count_query.where(condition)
     total = session.exec(count_query).one()
@@ -183,7 +180,7 @@ def set_role(session: Session, *, actor: Principal, user_id: int, role: str) -> 
         return user
     if user_id == actor.user_id:
         raise PermissionDenied("error.cannot_change_own_role")
-    if old_role is Role.ADMIN and _active_admins(session) <= 1:
+    if old_role is Role.ADMIN and user.is_active and _active_admins(session) <= 1:
         raise PermissionDenied("error.last_admin")
     user.role = new_role.value
     user.updated_at = utcnow()
@@ -246,10 +243,11 @@ def create_team(session: Session, *, actor: Principal, name: str, description: s
     require_admin(actor)
     clean = rules.clean_team_name(name)
     text = rules.clean_team_description(description)
-    exists = session.exec(select(Team.id).where(func.lower(Team.name) == clean.lower())).first()
+    key = rules.fold(clean)
+    exists = session.exec(select(Team.id).where(Team.name_key == key)).first()
     if exists is not None:
         raise Conflict("error.team_name_taken", field="name")
-    team = Team(name=clean, description=text)
+    team = Team(name=clean, name_key=key, description=text)
     session.add(team)
     try:
         session.flush()

@@ -207,6 +207,7 @@ def forbidden() -> rx.Component:
             id="forbidden",
         ),
         padding_top="10vh",
+        width="100%",
     )
 
 
@@ -253,8 +254,8 @@ def page(
             "member": AppState.require_member,
             "admin": AdminGuardState.require_admin,
         }[guard]
-        return rx.page(route=route, title=t(title) + " · certportal", on_load=[guard_event, *extra])(
-            wrapped
-        )
+        return rx.page(
+            route=route, title=t(title) + " · certportal", on_load=[guard_event, *extra]
+        )(wrapped)
 
     return decorator
