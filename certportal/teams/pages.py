@@ -15,6 +15,7 @@ from certportal.teams.state import (
     TeamsAdminState,
 )
 from certportal.ui import styles
+from certportal.ui.components import confirm_dialog
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import t
 
@@ -269,48 +270,17 @@ def _add_person_dialog() -> rx.Component:
 
 
 def _confirm_active_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(
-                rx.cond(PeopleState.confirm_activate, t("admin.reactivate"), t("admin.deactivate"))
-            ),
-            rx.alert_dialog.description(
-                rx.text(
-                    PeopleState.confirm_name,
-                    ": ",
-                    rx.cond(
-                        PeopleState.confirm_activate,
-                        t("admin.confirm_reactivate"),
-                        t("admin.confirm_deactivate"),
-                    ),
-                )
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        t("common.cancel"),
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=PeopleState.cancel_confirm,
-                    )
-                ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        rx.cond(
-                            PeopleState.confirm_activate,
-                            t("admin.reactivate"),
-                            t("admin.deactivate"),
-                        ),
-                        color_scheme=rx.cond(PeopleState.confirm_activate, styles.ACCENT, "red"),
-                        on_click=PeopleState.confirm_active,
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top=styles.SPACE_4,
-            ),
-        ),
-        open=PeopleState.confirm_id != 0,
+    activate = PeopleState.confirm_activate
+    action = rx.cond(activate, t("admin.reactivate"), t("admin.deactivate"))
+    return confirm_dialog(
+        is_open=PeopleState.confirm_id != 0,
+        title=action,
+        subject=PeopleState.confirm_name,
+        body=rx.cond(activate, t("admin.confirm_reactivate"), t("admin.confirm_deactivate")),
+        confirm_label=action,
+        on_cancel=PeopleState.cancel_confirm,
+        on_confirm=PeopleState.confirm_active,
+        color_scheme=rx.cond(activate, styles.ACCENT, "red"),
     )
 
 
@@ -473,46 +443,15 @@ def _team_admin_card(team: TeamItem) -> rx.Component:
 
 
 def _confirm_team_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(
-                rx.cond(
-                    TeamsAdminState.confirm_kind == "delete",
-                    t("admin.delete_team"),
-                    t("admin.remove_from_team"),
-                )
-            ),
-            rx.alert_dialog.description(
-                rx.text(
-                    TeamsAdminState.confirm_label,
-                    ": ",
-                    rx.cond(
-                        TeamsAdminState.confirm_kind == "delete",
-                        t("admin.confirm_delete_team"),
-                        t("admin.confirm_remove"),
-                    ),
-                )
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        t("common.cancel"),
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=TeamsAdminState.cancel_confirm,
-                    )
-                ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        t("common.confirm"), color_scheme="red", on_click=TeamsAdminState.confirm
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top=styles.SPACE_4,
-            ),
-        ),
-        open=TeamsAdminState.confirm_kind != "",
+    deleting = TeamsAdminState.confirm_kind == "delete"
+    return confirm_dialog(
+        is_open=TeamsAdminState.confirm_kind != "",
+        title=rx.cond(deleting, t("admin.delete_team"), t("admin.remove_from_team")),
+        subject=TeamsAdminState.confirm_label,
+        body=rx.cond(deleting, t("admin.confirm_delete_team"), t("admin.confirm_remove")),
+        confirm_label=t("common.confirm"),
+        on_cancel=TeamsAdminState.cancel_confirm,
+        on_confirm=TeamsAdminState.confirm,
     )
 
 

@@ -101,6 +101,22 @@ class AdminGuardState(AppState):
         self.forbidden = not principal.is_admin
         return None
 
+    # Admin pages define ``error`` and ``_reload``; ``_run`` is their one way to change data.
+    def _reload(self) -> None:
+        """Fetch the page's data again (each admin page defines it)."""
+
+    def _run(self, action: Any) -> rx.event.EventSpec | None:
+        """Run a service action then reload; errors become a message, nothing half-done."""
+        self.error = ""
+        try:
+            action()
+            self._reload()
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+        return None
+
 
 PAGE_SIZE = 25
 
@@ -146,18 +162,6 @@ class PeopleState(AdminGuardState):
             for r in rows
         ]
         self.total = total
-
-    def _run(self, action: Any) -> rx.event.EventSpec | None:
-        """Run a service action then reload; errors become a message, nothing half-done."""
-        self.error = ""
-        try:
-            action()
-            self._reload()
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.error = self._error_text(exc)
-        return None
 
     @rx.var
     def page_count(self) -> int:
@@ -270,17 +274,6 @@ class TeamsAdminState(AdminGuardState):
                 Choice(value=str(u.id), label=f"{u.display_name} <{u.email}>")
                 for u in service.assignable_people(session, actor=actor)
             ]
-
-    def _run(self, action: Any) -> rx.event.EventSpec | None:
-        self.error = ""
-        try:
-            action()
-            self._reload()
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.error = self._error_text(exc)
-        return None
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
