@@ -52,9 +52,11 @@ migrate: setup
 
 demo: migrate
 	$(BIN)/python -m certportal.manage demo --if-empty
+	@$(BIN)/python -m certportal.manage demo-accounts
 
 demo-reset: migrate
 	$(BIN)/python -m certportal.manage demo --reset
+	@$(BIN)/python -m certportal.manage demo-accounts
 
 run: setup
 	$(BIN)/python -m certportal.manage check

@@ -42,7 +42,6 @@ def demo(*, if_empty: bool, reset: bool) -> int:
             return 1
         count = seed.load(session)
     print(f"Loaded demo organisation: {count} people in {len(seed.TEAMS)} teams.")
-    print_demo_sign_ins()
     return 0
 
 
