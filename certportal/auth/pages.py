@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from certportal.auth.state import AppState, SignInState, SignUpState
+from certportal.auth.state import SignInState, SignUpState
 from certportal.ui import styles
 from certportal.ui.layout import logo, notice_banner, page
 from certportal.ui.text import t
@@ -144,6 +144,3 @@ def signup_page() -> rx.Component:
         ),
         rx.text(t("auth.have_account"), " ", rx.link(t("auth.sign_in"), href="/login"), size="2"),
     )
-
-
-__all__ = ["AppState", "login_page", "signup_page"]

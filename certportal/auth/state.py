@@ -176,10 +176,6 @@ class AppState(rx.State):
             return
 
     @rx.event
-    def dismiss_notice(self) -> None:
-        self.notice = ""
-
-    @rx.event
     def sign_out(self) -> rx.event.EventSpec:
         if self.session_token:
             with session_scope() as session:

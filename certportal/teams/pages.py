@@ -33,14 +33,6 @@ def _callout(text: rx.Var[str], scheme: str, role: str) -> rx.Component:
     )
 
 
-def _role_badge(role: rx.Var[str]) -> rx.Component:
-    return rx.badge(
-        AppState.m["role." + role].to(str),
-        color_scheme=rx.match(role, ("admin", "crimson"), ("lead", "amber"), styles.ACCENT),
-        variant="soft",
-    )
-
-
 def _person_chip(person: MemberItem) -> rx.Component:
     return rx.hstack(
         rx.avatar(fallback=person.name.to(str)[:1], size="1", radius="full"),
@@ -510,6 +502,3 @@ def teams_page() -> rx.Component:
         spacing="4",
         width="100%",
     )
-
-
-__all__ = ["_role_badge", "home_page", "people_page", "teams_page"]
