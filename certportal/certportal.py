@@ -8,6 +8,7 @@ from certportal.api.health import build_api
 from certportal.auth import pages as auth_pages
 from certportal.teams import pages as team_pages
 from certportal.ui import styles
+from certportal.ui.layout import add_pages
 
 app = rx.App(
     style=styles.BASE_STYLE,
@@ -19,5 +20,6 @@ app = rx.App(
     api_transformer=build_api(),
 )
 
-# Pages register themselves through @page; keep the modules referenced.
-PAGES = (auth_pages, team_pages)
+# Importing the page modules declares their pages (@page); add them once, here.
+PAGE_MODULES = (auth_pages, team_pages)
+add_pages(app)

@@ -1,14 +1,16 @@
 """The app shell (header, navigation, language switch, user menu) and the page decorator.
 
-``@page(route, guard=...)`` registers a page with its guard: "public" pages render at once;
-"member" pages wait for hydration and the session check, then render or redirect; "admin" pages
-also show a refusal to non-admins. Services enforce the same rules whatever the page shows.
+``@page(route, guard=...)`` declares a page with its guard; ``add_pages`` adds them to the app.
+"public" pages render at once; "member" pages wait for hydration and the session check, then
+render or redirect; "admin" pages also show a refusal to non-admins. Services enforce the same
+rules whatever the page shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import reflex as rx
 
@@ -18,6 +20,17 @@ from certportal.ui import styles
 from certportal.ui.text import t
 
 Guard = Literal["public", "member", "admin"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    route: str
+    render: Callable[[], rx.Component]
+    title: rx.Var[str]
+    on_load: list[Any]
+
+
+_PAGES: dict[str, PageSpec] = {}
 
 
 def logo(size: str = "28px") -> rx.Component:
@@ -254,8 +267,18 @@ def page(
             "member": AppState.require_member,
             "admin": AdminGuardState.require_admin,
         }[guard]
-        return rx.page(
-            route=route, title=t(title) + " · certportal", on_load=[guard_event, *extra]
-        )(wrapped)
+        _PAGES[route] = PageSpec(
+            route=route,
+            render=wrapped,
+            title=t(title) + " · certportal",
+            on_load=[guard_event, *extra],
+        )
+        return wrapped
 
     return decorator
+
+
+def add_pages(app: rx.App) -> None:
+    """Add every page declared with :func:`page` to the app (called once, by certportal.py)."""
+    for spec in _PAGES.values():
+        app.add_page(spec.render, route=spec.route, title=spec.title, on_load=spec.on_load)
