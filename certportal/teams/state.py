@@ -105,6 +105,13 @@ class AdminGuardState(AppState):
     def _reload(self) -> None:
         """Fetch the page's data again (each admin page defines it)."""
 
+    def _load_page(self) -> rx.event.EventSpec | None:
+        """The page's on_load: nothing for refused visitors, else fresh data."""
+        if self.forbidden or not self.signed_in:
+            return None
+        self.message = ""
+        return self._run(lambda: None)
+
     def _run(self, action: Any) -> rx.event.EventSpec | None:
         """Run a service action then reload; errors become a message, nothing half-done."""
         self.error = ""
@@ -169,10 +176,7 @@ class PeopleState(AdminGuardState):
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
-        if self.forbidden or not self.signed_in:
-            return None
-        self.message = ""
-        return self._run(lambda: None)
+        return self._load_page()
 
     @rx.event
     def set_search(self, value: str) -> rx.event.EventSpec | None:
@@ -277,10 +281,7 @@ class TeamsAdminState(AdminGuardState):
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
-        if self.forbidden or not self.signed_in:
-            return None
-        self.message = ""
-        return self._run(lambda: None)
+        return self._load_page()
 
     @rx.event
     def create_team(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
