@@ -1,0 +1,196 @@
+"""State handlers called directly (no browser): they glue input to services and show errors.
+
+The important property: a member who forges the client-side flags (``forbidden``, ``user_role``)
+and fires an admin handler is still refused, because the service re-authenticates from the token.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from reflex.state import State
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+import certportal.certportal  # noqa: F401  (registers every state and page)
+from certportal.auth import service as auth_service
+from certportal.auth.models import SignInFailure, User
+from certportal.auth.policy import Role
+from certportal.auth.state import AppState, SignInState, SignUpState, _safe_next
+from certportal.teams.models import Team
+from certportal.teams.state import PeopleState, TeamsAdminState
+from tests.conftest import make_user
+
+PASSWORD = "correct horse battery"
+
+
+def run(result: Any) -> list[Any]:
+    """Every event a handler yields or returns, in order."""
+    if inspect.isgenerator(result):
+        return [e for e in result if e is not None]
+    return [result] if result is not None else []
+
+
+def redirect_target(events: list[Any]) -> str | None:
+    """Where an ``rx.redirect`` among the events goes (None if there is none)."""
+    for event in events:
+        if getattr(event.handler.fn, "__qualname__", "") != "_redirect":
+            continue
+        for name, value in event.args:
+            if name._js_expr == "path":
+                return str(value._var_value)
+    return None
+
+
+@pytest.fixture
+def root(engine: Engine) -> Iterator[State]:
+    state = State(_reflex_internal_init=True)
+    app = state.substates[AppState.get_name()]
+    app.lang_cookie = "en"
+    app._apply_locale("en")
+    yield state
+
+
+def sub(root: State, cls: type[AppState]) -> Any:
+    app = root.substates[AppState.get_name()]
+    if cls is AppState:
+        return app
+    path = [c for c in cls.__mro__ if isinstance(c, type) and issubclass(c, AppState)]
+    node: Any = app
+    for c in reversed(path[:-1]):
+        node = node.substates[c.get_name()]
+    return node
+
+
+def _token_for(session: Session, email: str) -> str:
+    return auth_service.sign_in(session, email=email, password=PASSWORD).token
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/admin/teams", "/admin/teams"),
+        ("/", "/"),
+        (None, "/"),
+        ("", "/"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_after_sign_in_only_same_site_paths_are_followed(value: str | None, expected: str) -> None:
+    assert _safe_next(value) == expected
+
+
+def test_wrong_password_shows_the_generic_error_and_counts_a_failure(
+    root: State, session: Session
+) -> None:
+    make_user(session, "hina@example.com")
+    state = sub(root, SignInState)
+    events = run(state.submit({"email": "hina@example.com", "password": "nope-nope-nope"}))
+    assert state.error == "Email or password is wrong."
+    assert state.busy is False
+    assert state.session_token == ""
+    assert redirect_target(events) is None
+    assert session.exec(select(func.count()).select_from(SignInFailure)).one() == 1
+
+
+def test_right_password_sets_the_cookie_and_goes_home(root: State, session: Session) -> None:
+    make_user(session, "hina@example.com", name="Hina")
+    state = sub(root, SignInState)
+    events = run(state.submit({"email": "hina@example.com", "password": PASSWORD}))
+    assert state.error == ""
+    assert state.session_token
+    assert state.signed_in and state.user_name == "Hina"
+    assert redirect_target(events) == "/"
+
+
+def test_sign_up_with_mismatched_passwords_saves_nothing(root: State, session: Session) -> None:
+    state = sub(root, SignUpState)
+    run(
+        state.submit(
+            {
+                "display_name": "New Person",
+                "email": "new@example.com",
+                "password": "a-strong-passphrase-1",
+                "password_confirm": "a-strong-passphrase-2",
+            }
+        )
+    )
+    assert state.error == "The two passwords do not match."
+    assert state.field == "password_confirm"
+    assert session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def test_member_pages_send_the_anonymous_to_sign_in(root: State) -> None:
+    app = sub(root, AppState)
+    events = run(app.require_member())
+    assert redirect_target(events) is not None
+    assert redirect_target(events).startswith("/login")  # type: ignore[union-attr]
+    assert app.signed_in is False
+
+
+def test_unknown_token_is_cleared_with_a_notice(root: State) -> None:
+    app = sub(root, AppState)
+    app.session_token = "forged"
+    run(app.require_member())
+    assert app.session_token == ""
+    assert app.notice == "error.session_expired"
+
+
+def test_language_choice_is_saved_for_the_signed_in_person(root: State, session: Session) -> None:
+    make_user(session, "james@example.com")
+    app = sub(root, AppState)
+    app.session_token = _token_for(session, "james@example.com")
+    session.commit()
+    run(app.require_member())
+    run(app.set_language("ja"))
+    assert app.locale == "ja" and app.lang_cookie == "ja"
+    assert app.m["nav.home"] == "ホーム"
+    session.expire_all()
+    user = session.exec(select(User).where(User.email == "james@example.com")).one()
+    assert user.locale == "ja"
+
+
+def test_member_forging_client_flags_cannot_change_roles(root: State, session: Session) -> None:
+    make_user(session, "admin@example.com", Role.ADMIN)
+    member = make_user(session, "member@example.com")
+    victim = make_user(session, "victim@example.com")
+    people = sub(root, PeopleState)
+    people.session_token = _token_for(session, "member@example.com")
+    session.commit()
+    people.forbidden = False  # what a tampered client could claim
+    people.user_role = "admin"
+    run(people.change_role(victim.user_id, "admin"))
+    assert people.error == "This page is for admins only."
+    session.expire_all()
+    assert session.get(User, victim.user_id).role == "member"  # type: ignore[union-attr]
+    assert session.get(User, member.user_id).role == "member"  # type: ignore[union-attr]
+
+
+def test_member_forging_client_flags_cannot_create_teams(root: State, session: Session) -> None:
+    make_user(session, "member@example.com")
+    teams = sub(root, TeamsAdminState)
+    teams.session_token = _token_for(session, "member@example.com")
+    session.commit()
+    teams.forbidden = False
+    run(teams.create_team({"name": "Shadow team", "description": ""}))
+    assert teams.create_error == "This page is for admins only."
+    assert session.exec(select(func.count()).select_from(Team)).one() == 0
+
+
+def test_admin_assign_without_choosing_a_person_explains(root: State, session: Session) -> None:
+    make_user(session, "admin@example.com", Role.ADMIN)
+    teams = sub(root, TeamsAdminState)
+    teams.session_token = _token_for(session, "admin@example.com")
+    session.commit()
+    run(teams.require_admin())
+    run(teams.create_team({"name": "Data & AI", "description": ""}))
+    assert teams.message == 'Team "Data & AI" was created.'
+    team_id = teams.teams[0].id
+    run(teams.assign(team_id))
+    assert teams.error == "Choose a person to add."
