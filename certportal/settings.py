@@ -27,9 +27,9 @@ class SettingsError(ValueError):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
-    certportal_env: Literal["development", "test", "production"] = Field(
+    certportal_env: Literal["development", "production"] = Field(
         default="development",
-        description="development, test or production. Production refuses unsafe defaults.",
+        description="development or production. Production refuses unsafe defaults.",
     )
     database_url: str = Field(
         default=f"sqlite:///{DEFAULT_DATA_DIR / 'certportal.db'}",

@@ -53,7 +53,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.fixture(autouse=True)
 def _test_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Each test starts from default settings with a throwaway SQLite file as the database."""
-    monkeypatch.setenv("CERTPORTAL_ENV", "test")
+    monkeypatch.setenv("CERTPORTAL_ENV", "development")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'settings-default.db'}")
     get_settings.cache_clear()
     db_module.get_engine.cache_clear()

@@ -48,7 +48,7 @@ def _env(database_url: str, extra: Mapping[str, str]) -> dict[str, str]:
     env.update(
         {
             "DATABASE_URL": database_url,
-            "CERTPORTAL_ENV": "test",
+            "CERTPORTAL_ENV": "development",
             "REFLEX_TELEMETRY_ENABLED": "false",
             "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{env.get('PATH', '')}",
             "GRANIAN_WORKERS": "1",

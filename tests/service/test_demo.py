@@ -123,7 +123,7 @@ def test_manage_demo_reset_needs_yes_when_not_interactive(
 
 def test_manage_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert manage.main(["check"]) == 0
-    assert "settings OK (test, sqlite)" in capsys.readouterr().out
+    assert "settings OK (development, sqlite)" in capsys.readouterr().out
 
 
 def test_manage_check_refuses_production_with_default_secret(
