@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from certportal.knowledge.loader import load_bundled
+from certportal.knowledge.schema import KnowledgeError
 from certportal.settings import PROJECT_ROOT, SettingsError, get_settings
 
 
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m certportal.manage")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations")
-    sub.add_parser("check", help="validate settings and exit")
+    sub.add_parser("check", help="validate settings and the shipped knowledge base, then exit")
     sub.add_parser("demo-accounts", help="print the demo sign-ins")
     demo_parser = sub.add_parser("demo", help="load the demo organisation")
     group = demo_parser.add_mutually_exclusive_group()
@@ -64,6 +66,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         print(f"settings OK ({settings.certportal_env}, {settings.database_url.split(':')[0]})")
+        try:
+            bundle = load_bundled()
+        except KnowledgeError as exc:
+            print("certportal: shipped knowledge base refused:", file=sys.stderr)
+            for line in exc.lines():
+                print(f"  {line}", file=sys.stderr)
+            return 2
+        print(
+            f"knowledge OK ({len(bundle.catalog.certifications)} certifications, "
+            f"{len(bundle.linkage.questions)} questions, {len(bundle.linkage.outcomes)} outcomes)"
+        )
         return 0
     if args.command == "migrate":
         migrate()

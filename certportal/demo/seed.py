@@ -11,9 +11,14 @@ from certportal.audit import service as audit
 from certportal.audit.models import AuditEntry
 from certportal.auth import service as auth_service
 from certportal.auth.models import LoginSession, SignInFailure, User
-from certportal.auth.policy import Role, TeamRole
+from certportal.auth.policy import Principal, Role, TeamRole
 from certportal.auth.rules import fold
+from certportal.identity import service as identity
+from certportal.identity.models import IdentityMap
+from certportal.knowledge.models import KnowledgeVersion
 from certportal.teams.models import Team, TeamMembership
+from certportal.wizard import service as wizard
+from certportal.wizard.models import WizardRun
 
 DEMO_PASSWORD = "certportal-demo-2026"  # noqa: S105 (demo accounts only, printed by `make run`)
 DEMO_DOMAIN = "demo.certportal.example"
@@ -87,6 +92,7 @@ def load(session: Session) -> int:
                     role=person.team_role.value,
                 )
             )
+    _diagnoses(session)
     audit.record(
         session, action="demo.loaded", actor_label="system", detail={"people": len(PEOPLE)}
     )
@@ -94,7 +100,63 @@ def load(session: Session) -> int:
     return len(PEOPLE)
 
 
+# The seed article's story: AZ-900 through Odyssey (Certiport) in 2024, not shown on Learn.
+SEED_STORY = {
+    "certification": "AZ-900",
+    "earned_on": "2024-02-10",
+    "provider": "certiport",
+    "on_learn": "no",
+}
+
+
+def _diagnoses(session: Session) -> None:
+    """A finished diagnosis (the seed story) and one left half-way, with an identity map."""
+
+    def principal(key: str) -> Principal:
+        user = session.exec(select(User).where(User.email == f"{key}@{DEMO_DOMAIN}")).one()
+        return auth_service.principal_for(session, user)
+
+    takuya = principal("takuya.nakamura")
+    identity.save(
+        session,
+        actor=takuya,
+        form={
+            "work_account": takuya.email,
+            "personal_accounts": "takuya.n@outlook.jp",
+            "cert_profile_account": "takuya.n@outlook.jp",
+            "learn_profiles": "learn.microsoft.com/users/takuya-n (takuya.n@outlook.jp)",
+            "mcid": "991234567",
+            "certiport_username": "tnakamura",
+            "pc_user": takuya.email,
+            "pc_mcid": "991234567",
+        },
+        version=0,
+    )
+    run = wizard.start(session, actor=takuya)
+    assert run.id is not None
+    for question, value in SEED_STORY.items():
+        wizard.answer(session, actor=takuya, run_id=run.id, question_id=question, value=value)
+    wizard.finish(session, actor=takuya, run_id=run.id)
+
+    sakura = principal("sakura.yamamoto")
+    half = wizard.start(session, actor=sakura, certification_id="MS-102")
+    assert half.id is not None
+    wizard.answer(
+        session, actor=sakura, run_id=half.id, question_id="earned_on", value="2025-12-05"
+    )
+
+
 def wipe(session: Session) -> None:
     """Delete every row (the demo reset). Bypasses the ORM so the audit log can be cleared too."""
-    for table in (TeamMembership, Team, LoginSession, SignInFailure, AuditEntry, User):
-        session.exec(delete(table))  # type: ignore[call-overload]
+    for table in (
+        WizardRun,
+        KnowledgeVersion,
+        IdentityMap,
+        TeamMembership,
+        Team,
+        LoginSession,
+        SignInFailure,
+        AuditEntry,
+        User,
+    ):
+        session.exec(delete(table))

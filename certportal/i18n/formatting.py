@@ -40,3 +40,8 @@ def format_number(value: float, locale: str, *, decimals: int = 0) -> str:
     # Both locales group thousands with commas and use a dot for decimals.
     del locale
     return f"{value:,.{decimals}f}"
+
+
+def local_today(locale: str, now: datetime | None = None) -> date:
+    """Today's date where the person is: JST for Japanese, UTC otherwise."""
+    return _local(now or datetime.now(UTC), locale).date()

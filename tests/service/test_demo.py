@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -13,6 +14,7 @@ from certportal.audit.models import AuditEntry
 from certportal.auth import service as auth_service
 from certportal.auth.models import User
 from certportal.demo import seed
+from certportal.knowledge import loader
 from certportal.settings import get_settings
 from certportal.teams.models import Team, TeamMembership
 from tests.conftest import make_user
@@ -124,6 +126,17 @@ def test_manage_demo_reset_needs_yes_when_not_interactive(
 def test_manage_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert manage.main(["check"]) == 0
     assert "settings OK (development, sqlite)" in capsys.readouterr().out
+
+
+def test_manage_check_refuses_an_invalid_shipped_knowledge_base(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for kind, text in loader.bundled_texts().items():
+        (tmp_path / f"{kind}.json").write_text(text, encoding="utf-8")
+    (tmp_path / "linkage.json").write_text('{"kind": "linkage", "start": "x"}', encoding="utf-8")
+    monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
+    assert manage.main(["check"]) == 2
+    assert "linkage.json: entry -, field earned_on_question" in capsys.readouterr().err
 
 
 def test_manage_check_refuses_production_with_default_secret(

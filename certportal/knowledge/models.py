@@ -1,0 +1,30 @@
+"""Published versions of the knowledge base. A version is immutable once written; exactly one is
+active. Wizard runs keep the id of the version they used."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from certportal.clock import utcnow
+
+
+class KnowledgeVersion(SQLModel, table=True):
+    __tablename__ = "knowledge_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, index=True)  # None: shipped with the app
+    created_by_label: str = Field(default="", max_length=254)
+    note: str = Field(default="", max_length=500)
+    changed_kind: str = Field(default="", max_length=16)  # the document replaced, "" for the first
+    is_active: bool = Field(default=False, index=True)
+    catalog_text: str = Field(sa_column=Column(Text, nullable=False))
+    designations_text: str = Field(sa_column=Column(Text, nullable=False))
+    linkage_text: str = Field(sa_column=Column(Text, nullable=False))
+
+    def text_of(self, kind: str) -> str:
+        return str(getattr(self, f"{kind}_text"))

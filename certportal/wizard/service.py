@@ -1,0 +1,192 @@
+"""Wizard runs: start, answer, finish, list, delete. A run belongs to its person only; it keeps the
+knowledge version it started with, and a finished run is shown as of the day it was finished."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from certportal.auth.policy import Principal
+from certportal.clock import utcnow
+from certportal.errors import InvalidInput, NotFound
+from certportal.i18n.formatting import local_today
+from certportal.identity import service as identity_service
+from certportal.identity.rules import Identity, suggestions
+from certportal.knowledge import service as knowledge
+from certportal.knowledge.models import KnowledgeVersion
+from certportal.knowledge.schema import Bundle
+from certportal.wizard import engine
+from certportal.wizard.models import DONE, IN_PROGRESS, WizardRun
+
+MAX_RUNS_LISTED = 200
+
+
+@dataclass(frozen=True)
+class RunContext:
+    run: WizardRun
+    version: KnowledgeVersion
+    bundle: Bundle
+    answers: dict[str, str]
+    walk: engine.Walk
+    identity: Identity
+    suggestions: dict[str, str]
+    today: date
+
+
+def _own(session: Session, actor: Principal, run_id: int) -> WizardRun:
+    run = session.get(WizardRun, run_id)
+    if run is None or run.user_id != actor.user_id:
+        # someone else's run is "not found", not "forbidden": ids reveal nothing
+        raise NotFound("wizard.error.no_run")
+    return run
+
+
+def _answers(run: WizardRun) -> dict[str, str]:
+    try:
+        data = json.loads(run.answers)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _today(run: WizardRun, today: date) -> date:
+    """A finished run is evaluated as of the day it was finished: its outcome stays as given."""
+    if run.status == DONE and run.finished_at is not None:
+        return run.finished_at.date()
+    return today
+
+
+def context(
+    session: Session, *, actor: Principal, run_id: int, today: date | None = None
+) -> RunContext:
+    run = _own(session, actor, run_id)
+    version, bundle = knowledge.version_bundle(session, run.knowledge_version_id)
+    answers = _answers(run)
+    when = _today(run, today or local_today(actor.locale or "ja"))
+    identity, _ = identity_service.get(session, actor=actor)
+    return RunContext(
+        run=run,
+        version=version,
+        bundle=bundle,
+        answers=answers,
+        walk=engine.walk(bundle, answers, today=when),
+        identity=identity,
+        suggestions=suggestions(identity),
+        today=when,
+    )
+
+
+def start(
+    session: Session,
+    *,
+    actor: Principal,
+    certification_id: str | None = None,
+    credential_id: int | None = None,
+    today: date | None = None,
+) -> WizardRun:
+    """A new run on the active knowledge version; a certification can be passed in (e.g. from
+    the inventory), which answers the first question."""
+    version, bundle = knowledge.active(session)
+    answers: dict[str, str] = {}
+    if certification_id:
+        question = bundle.linkage.certification_question
+        try:
+            answers[question] = engine.validate_answer(
+                bundle, question, certification_id, today=today or local_today(actor.locale or "ja")
+            )
+        except engine.AnswerError as exc:
+            raise InvalidInput(exc.key, **exc.params) from None
+    assert version.id is not None
+    run = WizardRun(
+        user_id=actor.user_id,
+        knowledge_version_id=version.id,
+        certification_id=answers.get(bundle.linkage.certification_question, ""),
+        credential_id=credential_id,
+        answers=json.dumps(answers),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def answer(
+    session: Session,
+    *,
+    actor: Principal,
+    run_id: int,
+    question_id: str,
+    value: str,
+    today: date | None = None,
+) -> RunContext:
+    """Record one answer. Only a question on the current path can be answered; changing an
+    answer of a finished run reopens it (its result is given again on confirmation)."""
+    ctx = context(session, actor=actor, run_id=run_id, today=today)
+    if question_id not in ctx.walk.path:
+        raise InvalidInput("wizard.error.not_on_path")
+    try:
+        clean = engine.validate_answer(ctx.bundle, question_id, value, today=ctx.today)
+    except engine.AnswerError as exc:
+        error = InvalidInput(exc.key, field="answer")
+        error.params.update(exc.params)
+        raise error from None
+    run = ctx.run
+    answers = {**ctx.answers, question_id: clean}
+    if answers != ctx.answers and run.status == DONE:
+        run.status = IN_PROGRESS
+        run.outcome_id = None
+        run.finished_at = None
+    run.answers = json.dumps(answers)
+    run.certification_id = answers.get(ctx.bundle.linkage.certification_question, "")
+    run.updated_at = utcnow()
+    session.add(run)
+    session.flush()
+    return context(session, actor=actor, run_id=run_id, today=today)
+
+
+def finish(
+    session: Session,
+    *,
+    actor: Principal,
+    run_id: int,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> RunContext:
+    """Confirm the answers: the outcome is recorded with the knowledge version used."""
+    ctx = context(session, actor=actor, run_id=run_id, today=today)
+    if not ctx.walk.complete:
+        raise InvalidInput("wizard.error.incomplete")
+    run = ctx.run
+    if run.status != DONE:
+        run.status = DONE
+        run.outcome_id = ctx.walk.outcome_id
+        run.finished_at = now or utcnow()
+        run.updated_at = run.finished_at
+        session.add(run)
+        session.flush()
+    return context(session, actor=actor, run_id=run_id, today=today)
+
+
+def list_runs(session: Session, *, actor: Principal) -> Sequence[WizardRun]:
+    return session.exec(
+        select(WizardRun)
+        .where(WizardRun.user_id == actor.user_id)
+        .order_by(col(WizardRun.updated_at).desc(), col(WizardRun.id).desc())
+        .limit(MAX_RUNS_LISTED)
+    ).all()
+
+
+def latest_unfinished(session: Session, *, actor: Principal) -> WizardRun | None:
+    return session.exec(
+        select(WizardRun)
+        .where(WizardRun.user_id == actor.user_id, WizardRun.status == IN_PROGRESS)
+        .order_by(col(WizardRun.updated_at).desc(), col(WizardRun.id).desc())
+    ).first()
+
+
+def delete(session: Session, *, actor: Principal, run_id: int) -> None:
+    session.delete(_own(session, actor, run_id))
+    session.flush()

@@ -1,0 +1,367 @@
+"""Knowledge versions, wizard runs and the identity map, on every database."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlmodel import Session
+
+from certportal.auth.policy import Principal
+from certportal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from certportal.identity import service as identity
+from certportal.knowledge import loader
+from certportal.knowledge import service as knowledge
+from certportal.knowledge.models import KnowledgeVersion
+from certportal.knowledge.schema import KnowledgeError
+from certportal.wizard import present
+from certportal.wizard import service as wizard
+from certportal.wizard.models import DONE, IN_PROGRESS
+from tests.conftest import make_user
+
+from .helpers import T0, audit_entries, count
+
+TODAY = date(2026, 11, 23)
+SEED = {
+    "certification": "AZ-900",
+    "earned_on": "2024-02-10",
+    "provider": "certiport",
+    "on_learn": "no",
+}
+
+
+def edited_linkage(change: str = "Open a Partner Center service request today.") -> bytes:
+    data = json.loads(loader.bundled_texts()["linkage"])
+    outcome = next(o for o in data["outcomes"] if o["id"] == "certiport_since_2023_06")
+    outcome["steps"][1]["text"]["en"] = change
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def answer_all(
+    session: Session, actor: Principal, run_id: int, answers: dict[str, str]
+) -> wizard.RunContext:
+    ctx = wizard.context(session, actor=actor, run_id=run_id, today=TODAY)
+    for question, value in answers.items():
+        ctx = wizard.answer(
+            session, actor=actor, run_id=run_id, question_id=question, value=value, today=TODAY
+        )
+    return ctx
+
+
+# --- knowledge versions --------------------------------------------------------------------------
+
+
+def test_first_version_comes_from_the_shipped_documents(session: Session) -> None:
+    version, bundle = knowledge.active(session)
+    session.commit()
+    assert version.number == 1 and version.is_active and version.created_by_id is None
+    assert version.linkage_text == loader.bundled_texts()["linkage"]
+    assert bundle.linkage.start == "certification"
+    assert knowledge.active(session)[0].id == version.id
+    assert count(session, KnowledgeVersion) == 1
+
+
+def test_publish_shows_a_diff_then_makes_a_new_active_version(
+    session: Session, admin: Principal
+) -> None:
+    preview = knowledge.preview(
+        session, actor=admin, content=edited_linkage(), filename="linkage.json"
+    )
+    assert preview.kind == "linkage" and len(preview.changes) == 1
+    assert preview.changes[0].entry == "certiport_since_2023_06"
+
+    version = knowledge.publish(
+        session, actor=admin, content=edited_linkage(), note="clearer step", filename="linkage.json"
+    )
+    session.commit()
+    active, bundle = knowledge.active(session)
+    assert active.id == version.id and version.number == 2 and version.changed_kind == "linkage"
+    step = bundle.linkage.outcomes_by_id()["certiport_since_2023_06"].steps[1]
+    assert step.text.en == "Open a Partner Center service request today."
+    # the other documents are carried over unchanged
+    assert version.catalog_text == loader.bundled_texts()["catalog"]
+    [entry] = audit_entries(session, "knowledge.publish")
+    detail = json.loads(entry.detail)
+    assert detail["from"] == 1 and detail["note"] == "clearer step" and detail["change_count"] == 1
+
+
+def test_publish_refuses_an_invalid_file_and_keeps_serving_the_last_good_version(
+    session: Session, admin: Principal
+) -> None:
+    broken = json.loads(edited_linkage())
+    broken["questions"][0]["next"] = [{"goto": "nowhere"}]
+    with pytest.raises(KnowledgeError) as caught:
+        knowledge.publish(
+            session,
+            actor=admin,
+            content=json.dumps(broken).encode(),
+            note="x",
+            filename="linkage.json",
+        )
+    assert caught.value.file == "linkage.json"
+    assert caught.value.problems[0][:2] == ("certification", "next[0].goto")
+    session.rollback()
+    assert knowledge.active(session)[0].number == 1
+    assert audit_entries(session, "knowledge.publish") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "note", "key"),
+    [
+        (loader.bundled_texts()["linkage"].encode(), "same", "knowledge.error.no_changes"),
+        (b"\xff\xfe not utf-8", "x", "knowledge.error.not_utf8"),
+        (b" " * (knowledge.MAX_UPLOAD_BYTES + 1), "x", "knowledge.error.too_large"),
+        (None, "   ", "knowledge.error.note_required"),
+    ],
+)
+def test_publish_refusals(
+    session: Session, admin: Principal, content: bytes | None, note: str, key: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        knowledge.publish(session, actor=admin, content=content or edited_linkage(), note=note)
+    assert caught.value.key == key
+
+
+def test_only_admins_publish_roll_back_or_list(session: Session, member: Principal) -> None:
+    with pytest.raises(PermissionDenied):
+        knowledge.preview(session, actor=member, content=edited_linkage())
+    with pytest.raises(PermissionDenied):
+        knowledge.publish(session, actor=member, content=edited_linkage(), note="x")
+    with pytest.raises(PermissionDenied):
+        knowledge.rollback(session, actor=member, version_id=1)
+    with pytest.raises(PermissionDenied):
+        knowledge.list_versions(session, actor=member)
+    with pytest.raises(PermissionDenied):
+        knowledge.text_of(session, actor=member, kind="linkage")
+
+
+def test_roll_back_reactivates_an_earlier_version(session: Session, admin: Principal) -> None:
+    first, _ = knowledge.active(session)
+    knowledge.publish(session, actor=admin, content=edited_linkage(), note="v2")
+    assert first.id is not None
+    knowledge.rollback(session, actor=admin, version_id=first.id)
+    session.commit()
+    assert knowledge.active(session)[0].number == 1
+    assert [v.number for v in knowledge.list_versions(session, actor=admin)] == [2, 1]
+    [entry] = audit_entries(session, "knowledge.rollback")
+    assert json.loads(entry.detail) == {"from": 2, "to": 1}
+    with pytest.raises(NotFound):
+        knowledge.rollback(session, actor=admin, version_id=999)
+
+
+def test_an_unreadable_active_version_falls_back_to_the_newest_readable(
+    session: Session, admin: Principal
+) -> None:
+    knowledge.publish(session, actor=admin, content=edited_linkage(), note="v2")
+    active, _ = knowledge.active(session)
+    active.linkage_text = '{"kind": "linkage"}'  # e.g. a newer app refusing an old document
+    session.add(active)
+    session.flush()
+    version, bundle = knowledge.active(session)
+    assert version.number == 1 and bundle.linkage.start == "certification"
+
+
+# --- wizard runs ---------------------------------------------------------------------------------
+
+
+def test_a_diagnosis_from_start_to_result(session: Session, member: Principal) -> None:
+    run = wizard.start(session, actor=member)
+    assert run.id is not None
+    ctx = answer_all(session, member, run.id, SEED)
+    assert ctx.walk.complete and ctx.run.status == IN_PROGRESS
+    ctx = wizard.finish(session, actor=member, run_id=run.id, today=TODAY)
+    session.commit()
+    assert ctx.run.status == DONE and ctx.run.outcome_id == "certiport_since_2023_06"
+    assert ctx.run.certification_id == "AZ-900" and ctx.version.number == 1
+    assert wizard.latest_unfinished(session, actor=member) is None
+    assert [r.id for r in wizard.list_runs(session, actor=member)] == [run.id]
+
+
+def test_start_with_a_certification_passed_in(session: Session, member: Principal) -> None:
+    run = wizard.start(session, actor=member, certification_id="az-104", credential_id=7)
+    assert run.id is not None
+    ctx = wizard.context(session, actor=member, run_id=run.id, today=TODAY)
+    assert ctx.answers == {"certification": "AZ-104"} and ctx.walk.current == "earned_on"
+    assert run.credential_id == 7
+    with pytest.raises(InvalidInput):
+        wizard.start(session, actor=member, certification_id="XX-1")
+
+
+def test_bad_answers_are_refused_and_nothing_is_stored(session: Session, member: Principal) -> None:
+    run = wizard.start(session, actor=member, certification_id="AZ-104")
+    assert run.id is not None
+    for value, key in (
+        ("2031-01-01", "wizard.error.date_future"),
+        ("1989-12-31", "wizard.error.date_too_old"),
+        ("2024-13-01", "wizard.error.date_format"),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            wizard.answer(
+                session,
+                actor=member,
+                run_id=run.id,
+                question_id="earned_on",
+                value=value,
+                today=TODAY,
+            )
+        assert caught.value.key == key and caught.value.field == "answer"
+    assert wizard.context(session, actor=member, run_id=run.id, today=TODAY).answers == {
+        "certification": "AZ-104"
+    }
+    with pytest.raises(InvalidInput) as off_path:
+        wizard.answer(
+            session, actor=member, run_id=run.id, question_id="pc_user", value="yes", today=TODAY
+        )
+    assert off_path.value.key == "wizard.error.not_on_path"
+
+
+def test_someone_elses_run_is_not_found(session: Session, member: Principal) -> None:
+    other = make_user(session, "other@example.com")
+    run = wizard.start(session, actor=member)
+    assert run.id is not None
+    with pytest.raises(NotFound):
+        wizard.context(session, actor=other, run_id=run.id)
+    with pytest.raises(NotFound):
+        wizard.answer(
+            session, actor=other, run_id=run.id, question_id="certification", value="AZ-104"
+        )
+    with pytest.raises(NotFound):
+        wizard.delete(session, actor=other, run_id=run.id)
+    assert wizard.list_runs(session, actor=other) == []
+
+
+def test_changing_an_answer_reopens_a_finished_run(session: Session, member: Principal) -> None:
+    run = wizard.start(session, actor=member)
+    assert run.id is not None
+    answer_all(session, member, run.id, SEED)
+    wizard.finish(session, actor=member, run_id=run.id, today=TODAY)
+    ctx = wizard.answer(
+        session, actor=member, run_id=run.id, question_id="on_learn", value="yes", today=TODAY
+    )
+    assert ctx.run.status == IN_PROGRESS and ctx.run.outcome_id is None
+    assert ctx.walk.current == "pc_user"
+    assert wizard.latest_unfinished(session, actor=member) is not None
+    with pytest.raises(InvalidInput) as caught:
+        wizard.finish(session, actor=member, run_id=run.id, today=TODAY)
+    assert caught.value.key == "wizard.error.incomplete"
+
+
+def test_an_old_run_keeps_its_version_and_outcome_after_a_publish(
+    session: Session, member: Principal, admin: Principal
+) -> None:
+    old = wizard.start(session, actor=member)
+    assert old.id is not None
+    answer_all(session, member, old.id, SEED)
+    wizard.finish(session, actor=member, run_id=old.id, today=TODAY)
+    knowledge.publish(session, actor=admin, content=edited_linkage("A changed step."), note="v2")
+    new = wizard.start(session, actor=member)
+    assert new.id is not None
+    answer_all(session, member, new.id, SEED)
+    session.commit()
+
+    def step(run_id: int) -> str:
+        ctx = wizard.context(session, actor=member, run_id=run_id, today=TODAY)
+        return ctx.bundle.linkage.outcomes_by_id()["certiport_since_2023_06"].steps[1].text.en
+
+    assert step(new.id) == "A changed step."
+    assert step(old.id) != "A changed step."
+    assert wizard.context(session, actor=member, run_id=old.id).version.number == 1
+
+
+def test_a_finished_run_is_shown_as_of_the_day_it_was_finished(
+    session: Session, member: Principal
+) -> None:
+    counted = {
+        "certification": "AZ-104",
+        "earned_on": "2026-01-15",
+        "provider": "pearson_vue",
+        "on_learn": "yes",
+        "pc_user": "yes",
+        "pc_associated": "same",
+        "associated_on": "2026-02-01",
+        "shows_in_pc": "yes",
+    }
+    run = wizard.start(session, actor=member)
+    assert run.id is not None
+    answer_all(session, member, run.id, counted)
+    # unfinished, the answers are read as of the day asked: by June 2027 it has expired
+    later = wizard.context(session, actor=member, run_id=run.id, today=date(2027, 6, 1))
+    assert later.walk.outcome_id == "expired"
+    done = wizard.finish(session, actor=member, run_id=run.id, today=TODAY, now=T0)
+    assert done.walk.outcome_id == "renewal_due"
+    # finished, it keeps the outcome it was given, however late it is opened
+    later = wizard.context(session, actor=member, run_id=run.id, today=date(2027, 6, 1))
+    assert later.today == TODAY and later.walk.outcome_id == "renewal_due"
+
+
+def test_delete_a_run(session: Session, member: Principal) -> None:
+    run = wizard.start(session, actor=member)
+    assert run.id is not None
+    wizard.delete(session, actor=member, run_id=run.id)
+    session.commit()
+    assert wizard.list_runs(session, actor=member) == []
+
+
+# --- identity map --------------------------------------------------------------------------------
+
+
+def test_identity_map_defaults_to_the_work_email(session: Session, member: Principal) -> None:
+    found, version = identity.get(session, actor=member)
+    assert found.work_account == member.email and version == 0
+
+
+def test_identity_map_saves_and_detects_concurrent_edits(
+    session: Session, member: Principal
+) -> None:
+    form = {
+        "work_account": member.email,
+        "mcid": "123456789",
+        "pc_user": member.email,
+        "pc_mcid": "123456789",
+        "learn_profiles": "a\nb",
+    }
+    saved, version = identity.save(session, actor=member, form=form, version=0)
+    assert version == 1 and saved.mcid == "123456789"
+    # a second tab that loaded version 0 saves later: refused, nothing overwritten
+    with pytest.raises(Conflict) as caught:
+        identity.save(session, actor=member, form={**form, "mcid": "555555"}, version=0)
+    assert caught.value.key == "identity.error.conflict"
+    session.commit()
+    assert identity.get(session, actor=member)[0].mcid == "123456789"
+    assert identity.save(session, actor=member, form={**form, "mcid": "555555"}, version=1)[1] == 2
+
+
+def test_identity_map_prefills_the_wizard(session: Session, member: Principal) -> None:
+    identity.save(
+        session,
+        actor=member,
+        form={
+            "work_account": member.email,
+            "pc_user": member.email,
+            "mcid": "1111",
+            "pc_mcid": "2222",
+        },
+        version=0,
+    )
+    run = wizard.start(session, actor=member)
+    assert run.id is not None
+    ctx = answer_all(
+        session, member, run.id, {**SEED, "provider": "pearson_vue", "on_learn": "yes"}
+    )
+    assert ctx.walk.current == "pc_user"
+    view = present.question_view(ctx.bundle, ctx.walk, "pc_user", ctx.answers, ctx.suggestions)
+    assert view.value == "yes" and view.suggested
+    ctx = wizard.answer(
+        session, actor=member, run_id=run.id, question_id="pc_user", value="yes", today=TODAY
+    )
+    view = present.question_view(
+        ctx.bundle, ctx.walk, "pc_associated", ctx.answers, ctx.suggestions
+    )
+    assert view.value == "other" and view.suggested
+
+
+def test_identity_map_is_per_person(session: Session, member: Principal) -> None:
+    other = make_user(session, "other@example.com")
+    identity.save(session, actor=member, form={"mcid": "123456"}, version=0)
+    assert identity.get(session, actor=other)[0].mcid == ""
