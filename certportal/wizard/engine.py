@@ -210,6 +210,17 @@ def resolve_step(walk_: Walk, requested: str) -> str:
     return walk_.current
 
 
+def next_step(walk_: Walk, answered: str, *, changing: bool = False) -> str:
+    """Where to go after answering ``answered``: onward to the next question on the (possibly new)
+    path; a change made from the summary asks only what the new path still needs, then returns
+    to the summary (``check``)."""
+    if not changing and answered in walk_.path:
+        index = walk_.path.index(answered)
+        if index + 1 < len(walk_.path):
+            return walk_.path[index + 1]
+    return walk_.current or "check"
+
+
 # --- exploring every path (used by the tests and by admins' previews) ----------------------------
 
 

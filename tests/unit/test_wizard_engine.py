@@ -378,3 +378,13 @@ def test_bad_answers_are_refused(bundle: Bundle, question: str, raw: str, key: s
 )
 def test_good_answers_are_normalised(bundle: Bundle, question: str, raw: str, clean: str) -> None:
     assert engine.validate_answer(bundle, question, raw, today=TODAY) == clean
+
+
+def test_after_an_answer_the_next_question_on_the_path(bundle: Bundle) -> None:
+    complete = walk(bundle, **SEED)
+    assert engine.next_step(complete, "provider") == "on_learn"  # onward, even if answered
+    assert engine.next_step(complete, "on_learn") == "check"
+    assert engine.next_step(complete, "provider", changing=True) == "check"
+    rerouted = walk(bundle, **{**SEED, "provider": "pearson_vue"})
+    assert engine.next_step(rerouted, "provider", changing=True) == "other_profile"
+    assert engine.next_step(rerouted, "provider") == "on_learn"
