@@ -6,9 +6,12 @@ import reflex as rx
 
 from certportal.api.health import build_api
 from certportal.auth import pages as auth_pages
+from certportal.identity import pages as identity_pages
+from certportal.knowledge import pages as knowledge_pages
 from certportal.teams import pages as team_pages
 from certportal.ui import styles
 from certportal.ui.layout import add_pages
+from certportal.wizard import pages as wizard_pages
 
 app = rx.App(
     style=styles.BASE_STYLE,
@@ -21,5 +24,5 @@ app = rx.App(
 )
 
 # Importing the page modules declares their pages (@page); add them once, here.
-PAGE_MODULES = (auth_pages, team_pages)
+PAGE_MODULES = (auth_pages, team_pages, wizard_pages, identity_pages, knowledge_pages)
 add_pages(app)

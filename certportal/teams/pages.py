@@ -15,22 +15,11 @@ from certportal.teams.state import (
     TeamsAdminState,
 )
 from certportal.ui import styles
-from certportal.ui.components import confirm_dialog
+from certportal.ui.components import callout, confirm_dialog
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import t
-
-
-def _callout(text: rx.Var[str], scheme: str, role: str) -> rx.Component:
-    return rx.cond(
-        text != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-alert" if scheme == "red" else "circle-check")),
-            rx.callout.text(text),
-            color_scheme=scheme,
-            role=role,
-            width="100%",
-        ),
-    )
+from certportal.wizard.pages import resume_card
+from certportal.wizard.state import WizardListState
 
 
 def _person_chip(person: MemberItem) -> rx.Component:
@@ -68,13 +57,14 @@ def _my_team_card(team: TeamItem) -> rx.Component:
     )
 
 
-@page("/", title="nav.home", on_load=[MyTeamsState.load])
+@page("/", title="nav.home", on_load=[MyTeamsState.load, WizardListState.load])
 def home_page() -> rx.Component:
     return rx.vstack(
         rx.heading(t("home.greeting"), " ", AppState.user_name, size="7", as_="h1"),
         rx.text(t("home.lead"), color=styles.MUTED_TEXT),
         rx.grid(
             rx.vstack(
+                resume_card(),
                 rx.heading(t("home.my_teams"), size="5", as_="h2"),
                 rx.cond(
                     MyTeamsState.teams.length() > 0,
@@ -208,7 +198,7 @@ def _add_person_dialog() -> rx.Component:
             rx.cond(
                 PeopleState.created_password != "",
                 rx.vstack(
-                    _callout(t("admin.person_created"), "green", "status"),
+                    callout(t("admin.person_created"), "green", "status"),
                     rx.text(t("admin.initial_password_hint"), size="2"),
                     rx.code(PeopleState.created_email),
                     rx.code(PeopleState.created_password, id="initial-password", size="4"),
@@ -217,7 +207,7 @@ def _add_person_dialog() -> rx.Component:
                 ),
                 rx.form(
                     rx.vstack(
-                        _callout(PeopleState.add_error, "red", "alert"),
+                        callout(PeopleState.add_error, "red", "alert"),
                         rx.el.label(t("auth.display_name"), html_for="new-name"),
                         rx.input(id="new-name", name="display_name", required=True, max_length=100),
                         rx.el.label(t("auth.email"), html_for="new-email"),
@@ -280,8 +270,8 @@ def _confirm_active_dialog() -> rx.Component:
 def people_page() -> rx.Component:
     return rx.vstack(
         page_title("admin.people_title", _add_person_dialog()),
-        _callout(PeopleState.error, "red", "alert"),
-        _callout(PeopleState.message, "green", "status"),
+        callout(PeopleState.error, "red", "alert"),
+        callout(PeopleState.message, "green", "status"),
         rx.input(
             rx.input.slot(rx.icon("search", size=16)),
             placeholder=t("admin.search_people"),
@@ -451,12 +441,12 @@ def _confirm_team_dialog() -> rx.Component:
 def teams_page() -> rx.Component:
     return rx.vstack(
         page_title("admin.teams_title"),
-        _callout(TeamsAdminState.error, "red", "alert"),
-        _callout(TeamsAdminState.message, "green", "status"),
+        callout(TeamsAdminState.error, "red", "alert"),
+        callout(TeamsAdminState.message, "green", "status"),
         rx.form(
             rx.vstack(
                 rx.heading(t("admin.new_team"), size="4", as_="h2"),
-                _callout(TeamsAdminState.create_error, "red", "alert"),
+                callout(TeamsAdminState.create_error, "red", "alert"),
                 rx.flex(
                     rx.input(
                         id="new-team-name",

@@ -42,3 +42,35 @@ def confirm_dialog(
         ),
         open=is_open,
     )
+
+
+def callout(text: rx.Var[str], scheme: str, role: str, **props: Any) -> rx.Component:
+    """A message shown only when ``text`` is not empty: red alerts, green confirmations."""
+    return rx.cond(
+        text != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("circle-alert" if scheme == "red" else "circle-check")),
+            rx.callout.text(text),
+            color_scheme=scheme,
+            role=role,
+            width="100%",
+            **props,
+        ),
+    )
+
+
+def data_table(header_keys: list[str], body: rx.Component, **props: Any) -> rx.Component:
+    """A compact table with localised column headers, scrolling sideways on narrow screens."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*[rx.table.column_header_cell(t(key)) for key in header_keys])
+            ),
+            rx.table.body(body),
+            size="1",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+        **props,
+    )

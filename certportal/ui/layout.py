@@ -76,11 +76,14 @@ def language_switch() -> rx.Component:
 def nav() -> rx.Component:
     return rx.hstack(
         rx.link(t("nav.home"), href="/", style=styles.nav_link),
+        rx.link(t("nav.wizard"), href="/wizard", style=styles.nav_link),
+        rx.link(t("nav.identity"), href="/identity", style=styles.nav_link),
         rx.cond(
             AppState.user_role == "admin",
             rx.fragment(
                 rx.link(t("nav.people"), href="/admin/people", style=styles.nav_link),
                 rx.link(t("nav.teams"), href="/admin/teams", style=styles.nav_link),
+                rx.link(t("nav.knowledge"), href="/admin/knowledge", style=styles.nav_link),
             ),
         ),
         spacing="1",

@@ -20,3 +20,8 @@ def t(key: str) -> rx.Var[str]:
 def t_var(key_var: rx.Var[str]) -> rx.Var[str]:
     """The message whose key is held in a state var (e.g. a notice)."""
     return AppState.m[key_var].to(str)
+
+
+def lt(texts: rx.Var) -> rx.Var[str]:
+    """A ``{"ja": …, "en": …}`` text from a state payload, in the current language."""
+    return texts.to(dict)[AppState.locale].to(str)

@@ -1,4 +1,4 @@
-"""Browser tests: the production build served once per module, driven by Debian's chromium."""
+"""Browser tests: the production build served once per session, driven by Debian's chromium."""
 
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+    # The scale-out test starts a second production server, which rebuilds the frontend in this
+    # checkout: it runs last, once the shared server has served every other browser test.
+    items.sort(key=lambda item: item.fspath.basename == "test_scale_redis.py")
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +58,22 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture(scope="module")
+_SHARED: list[RunningApp] = []
+
+
+@pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """One production server for every browser test (the build is the slow part)."""
     running = start_app(tmp_path_factory.mktemp("app"))
+    _SHARED.append(running)
     yield running
     running.stop()
+
+
+def stop_shared_app() -> None:
+    """Stop the shared server before another build of this checkout starts (they share .web)."""
+    for running in _SHARED:
+        running.stop()
 
 
 def new_context(browser: Browser, app: RunningApp, locale: str = "en-US") -> BrowserContext:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DEMO, new_context, sign_in, wait_home
+from tests.e2e.conftest import DEMO, new_context, sign_in, stop_shared_app, wait_home
 from tests.e2e.server import RunningApp, start_app
 
 REDIS_URL = os.environ["TEST_REDIS_URL"]
@@ -20,6 +20,7 @@ REDIS_URL = os.environ["TEST_REDIS_URL"]
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    stop_shared_app()  # this test runs last (see conftest): its build replaces the shared one
     running = start_app(
         tmp_path_factory.mktemp("redis-app"),
         extra_env={

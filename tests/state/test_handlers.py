@@ -6,67 +6,18 @@ and fires an admin handler is still refused, because the service re-authenticate
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from reflex.state import State
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 import certportal.certportal  # noqa: F401  (registers every state and page)
-from certportal.auth import service as auth_service
 from certportal.auth.models import SignInFailure, User
 from certportal.auth.policy import Role
 from certportal.auth.state import AppState, SignInState, SignUpState, _safe_next
 from certportal.teams.models import Team
 from certportal.teams.state import PeopleState, TeamsAdminState
 from tests.conftest import make_user
-
-PASSWORD = "correct horse battery"
-
-
-def run(result: Any) -> list[Any]:
-    """Every event a handler yields or returns, in order."""
-    if inspect.isgenerator(result):
-        return [e for e in result if e is not None]
-    return [result] if result is not None else []
-
-
-def redirect_target(events: list[Any]) -> str | None:
-    """Where an ``rx.redirect`` among the events goes (None if there is none)."""
-    for event in events:
-        if getattr(event.handler.fn, "__qualname__", "") != "_redirect":
-            continue
-        for name, value in event.args:
-            if name._js_expr == "path":
-                return str(value._var_value)
-    return None
-
-
-@pytest.fixture
-def root(engine: Engine) -> Iterator[State]:
-    state = State(_reflex_internal_init=True)
-    app = state.substates[AppState.get_name()]
-    app.lang_cookie = "en"
-    app._apply_locale("en")
-    yield state
-
-
-def sub(root: State, cls: type[AppState]) -> Any:
-    app = root.substates[AppState.get_name()]
-    if cls is AppState:
-        return app
-    path = [c for c in cls.__mro__ if isinstance(c, type) and issubclass(c, AppState)]
-    node: Any = app
-    for c in reversed(path[:-1]):
-        node = node.substates[c.get_name()]
-    return node
-
-
-def _token_for(session: Session, email: str) -> str:
-    return auth_service.sign_in(session, email=email, password=PASSWORD).token
+from tests.state.conftest import PASSWORD, redirect_target, run, sub, token_for
 
 
 @pytest.mark.parametrize(
@@ -145,7 +96,7 @@ def test_unknown_token_is_cleared_with_a_notice(root: State) -> None:
 def test_language_choice_is_saved_for_the_signed_in_person(root: State, session: Session) -> None:
     make_user(session, "james@example.com")
     app = sub(root, AppState)
-    app.session_token = _token_for(session, "james@example.com")
+    app.session_token = token_for(session, "james@example.com")
     session.commit()
     run(app.require_member())
     run(app.set_language("ja"))
@@ -161,7 +112,7 @@ def test_member_forging_client_flags_cannot_change_roles(root: State, session: S
     member = make_user(session, "member@example.com")
     victim = make_user(session, "victim@example.com")
     people = sub(root, PeopleState)
-    people.session_token = _token_for(session, "member@example.com")
+    people.session_token = token_for(session, "member@example.com")
     session.commit()
     people.forbidden = False  # what a tampered client could claim
     people.user_role = "admin"
@@ -175,7 +126,7 @@ def test_member_forging_client_flags_cannot_change_roles(root: State, session: S
 def test_member_forging_client_flags_cannot_create_teams(root: State, session: Session) -> None:
     make_user(session, "member@example.com")
     teams = sub(root, TeamsAdminState)
-    teams.session_token = _token_for(session, "member@example.com")
+    teams.session_token = token_for(session, "member@example.com")
     session.commit()
     teams.forbidden = False
     run(teams.create_team({"name": "Shadow team", "description": ""}))
@@ -186,7 +137,7 @@ def test_member_forging_client_flags_cannot_create_teams(root: State, session: S
 def test_admin_assign_without_choosing_a_person_explains(root: State, session: Session) -> None:
     make_user(session, "admin@example.com", Role.ADMIN)
     teams = sub(root, TeamsAdminState)
-    teams.session_token = _token_for(session, "admin@example.com")
+    teams.session_token = token_for(session, "admin@example.com")
     session.commit()
     run(teams.require_admin())
     run(teams.create_team({"name": "Data & AI", "description": ""}))

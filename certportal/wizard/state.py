@@ -1,0 +1,322 @@
+"""State for the wizard pages: my diagnoses, one question a page, check your answers, the result.
+Glue only: the engine decides, the service stores, :mod:`certportal.wizard.present` builds views.
+
+URLs: ``/wizard`` (my diagnoses), ``/wizard/new`` (start; ``?cert=AZ-104`` picks it),
+``/wizard/<run>/<question id>``, ``/wizard/<run>/check``, ``/wizard/<run>/result``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+import reflex as rx
+
+from certportal.auth.state import AppState
+from certportal.errors import AuthError, CertportalError
+from certportal.i18n.formatting import format_datetime
+from certportal.knowledge.schema import UNKNOWN
+from certportal.wizard import engine, present, service
+from certportal.wizard.models import DONE
+
+CHECK = "check"
+RESULT = "result"
+
+
+@dataclasses.dataclass
+class CertChoice:
+    id: str = ""
+    label: present.L = dataclasses.field(default_factory=dict)
+    search: str = ""  # folded id and names in both languages
+
+
+@dataclasses.dataclass
+class RunItem:
+    id: int = 0
+    certification: present.L = dataclasses.field(default_factory=dict)
+    done: bool = False
+    outcome: present.L = dataclasses.field(default_factory=dict)
+    outcome_kind: str = ""
+    updated: present.L = dataclasses.field(default_factory=dict)
+    href: str = ""
+    version: int = 0
+
+
+def _run_item(run: service.WizardRun, ctx: service.RunContext) -> RunItem:
+    outcome = ctx.bundle.linkage.outcomes_by_id().get(run.outcome_id or "")
+    step = RESULT if run.status == DONE else (ctx.walk.current or CHECK)
+    return RunItem(
+        id=run.id or 0,
+        certification=present.certification_label(ctx.bundle, run.certification_id)
+        if run.certification_id
+        else present.msg("wizard.no_certification_yet"),
+        done=run.status == DONE,
+        outcome=present.loc(outcome.title) if outcome else {"ja": "", "en": ""},
+        outcome_kind=outcome.kind if outcome else "",
+        updated={k: format_datetime(run.updated_at, k) for k in ("ja", "en")},
+        href=f"/wizard/{run.id}/{step}",
+        version=ctx.version.number,
+    )
+
+
+class WizardListState(AppState):
+    """``/wizard`` and the home page's "continue where you left off"."""
+
+    runs: list[RunItem] = []
+    resume: list[RunItem] = []  # zero or one item
+    loaded: bool = False
+    error: str = ""
+    confirm_id: int = 0
+    confirm_label: str = ""
+
+    def _fill(self) -> None:
+        with self._acting() as (session, actor):
+            items = []
+            for run in service.list_runs(session, actor=actor):
+                assert run.id is not None
+                ctx = service.context(session, actor=actor, run_id=run.id)
+                items.append(_run_item(run, ctx))
+        self.runs = items
+        self.resume = [r for r in items if not r.done][:1]
+        self.loaded = True
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        try:
+            self._fill()
+        except AuthError:
+            return self._on_auth_error()
+        return None
+
+    @rx.event
+    def ask_delete(self, run_id: int) -> None:
+        for run in self.runs:
+            if run.id == run_id:
+                self.confirm_id = run.id
+                self.confirm_label = run.certification.get(self.locale, "")
+
+    @rx.event
+    def cancel_delete(self) -> None:
+        self.confirm_id = 0
+
+    @rx.event
+    def delete(self) -> rx.event.EventSpec | None:
+        self.error = ""
+        run_id, self.confirm_id = self.confirm_id, 0
+        if not run_id:
+            return None
+        try:
+            with self._acting() as (session, actor):
+                service.delete(session, actor=actor, run_id=run_id)
+            self._fill()
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+        return None
+
+
+class WizardStartState(AppState):
+    """``/wizard/new``: creates a run and goes to its first unanswered question."""
+
+    error: str = ""
+
+    @rx.event
+    def start(self) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        self.error = ""
+        cert = self.router.url.query_parameters.get("cert") or None
+        try:
+            with self._acting() as (session, actor):
+                run = service.start(session, actor=actor, certification_id=cert)
+                assert run.id is not None
+                ctx = service.context(session, actor=actor, run_id=run.id)
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+            return None
+        return rx.redirect(f"/wizard/{run.id}/{ctx.walk.current or CHECK}", replace=True)
+
+
+class WizardState(AppState):
+    """One run: a question, the check-your-answers summary, or the result."""
+
+    run_id: int = 0
+    view: str = ""  # "question" | "check" | "result" | "missing"
+    question: present.QuestionView = present.QuestionView()
+    answers: list[present.AnswerView] = []
+    outcome: present.OutcomeView = present.OutcomeView()
+    certification: present.L = {}
+    version_number: int = 0
+    done: bool = False
+    back_href: str = "/wizard"
+    changing: bool = False
+    error: str = ""
+    busy: bool = False
+    certs: list[CertChoice] = []
+    cert_filter: str = ""
+    copied: str = ""
+    form_key: str = ""
+    last_question: str = ""
+
+    @rx.var
+    def filtered_certs(self) -> list[CertChoice]:
+        needle = " ".join(self.cert_filter.casefold().split())
+        if not needle:
+            return self.certs
+        return [c for c in self.certs if needle in c.search]
+
+    def _target(self) -> tuple[int, str]:
+        parts = [p for p in self.router.url.path.split("/") if p]
+        run = parts[1] if len(parts) > 1 else ""
+        step = parts[2] if len(parts) > 2 else ""
+        return (int(run) if run.isdigit() and len(run) < 12 else 0), step
+
+    def _show(self, ctx: service.RunContext, step: str) -> None:
+        walk = ctx.walk
+        self.run_id = ctx.run.id or 0
+        self.done = ctx.run.status == DONE
+        self.version_number = ctx.version.number
+        cert_q = ctx.bundle.linkage.certification_question
+        cert = walk.used.get(cert_q, "")
+        self.certification = present.certification_label(ctx.bundle, cert) if cert else {}
+        self.answers = present.answers_view(ctx.bundle, walk)
+        self.last_question = walk.path[-1] if walk.path else ""
+        self.copied = ""
+        self.form_key = f"{self.run_id}-{step}-{len(walk.used)}-{ctx.answers.get(step, '')}"
+        if step == RESULT:
+            self.view = "result"
+            self.outcome = present.outcome_view(
+                ctx.bundle, walk, identity=ctx.identity, name=self.user_name, today=ctx.today
+            )
+            return
+        if step == CHECK:
+            self.view = "check"
+            return
+        self.view = "question"
+        self.question = present.question_view(ctx.bundle, walk, step, ctx.answers, ctx.suggestions)
+        previous = walk.previous(step)
+        self.back_href = f"/wizard/{self.run_id}/{previous}" if previous else "/wizard"
+        if self.changing:
+            self.back_href = f"/wizard/{self.run_id}/{CHECK}"
+        if ctx.bundle.linkage.question(step).kind == "certification":
+            self.certs = [
+                CertChoice(
+                    id=c.id,
+                    label=present.certification_label(ctx.bundle, c.id),
+                    search=" ".join([c.id, *c.exams, c.name.ja, c.name.en]).casefold(),
+                )
+                for c in ctx.bundle.catalog.certifications
+            ]
+
+    def _resolve(self, ctx: service.RunContext, step: str) -> str:
+        """Which step to show for the URL: an unknown or out-of-order step lands on the first
+        unanswered question; the result only once confirmed."""
+        if step == RESULT:
+            if ctx.run.status == DONE:
+                return RESULT
+            return CHECK if ctx.walk.complete else (ctx.walk.current or CHECK)
+        if step == CHECK:
+            return CHECK if ctx.walk.complete else (ctx.walk.current or CHECK)
+        return engine.resolve_step(ctx.walk, step)
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        self.error = ""
+        self.busy = False
+        self.cert_filter = ""
+        self.changing = self.router.url.query_parameters.get("change") == "1"
+        run_id, step = self._target()
+        try:
+            with self._acting() as (session, actor):
+                ctx = service.context(session, actor=actor, run_id=run_id)
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError:
+            self.view = "missing"
+            return None
+        target = self._resolve(ctx, step)
+        if target != step:
+            return rx.redirect(f"/wizard/{run_id}/{target}", replace=True)
+        self._show(ctx, target)
+        return None
+
+    def _attempt(
+        self, action: Callable[[], service.RunContext]
+    ) -> tuple[service.RunContext | None, rx.event.EventSpec | None]:
+        """Run a service call; on failure show the error (or sign-in again) and say so."""
+        try:
+            return action(), None
+        except AuthError:
+            self.busy = False
+            return None, self._on_auth_error()
+        except CertportalError as exc:
+            self.busy = False
+            self.error = self._error_text(exc)
+            return None, None
+
+    @rx.event
+    def set_cert_filter(self, value: str) -> None:
+        self.cert_filter = value[:100]
+
+    def _answer(self, value: str) -> Iterator[rx.event.EventSpec | None]:
+        self.error = ""
+        self.busy = True
+        yield None
+        question_id = self.question.id
+
+        def act() -> service.RunContext:
+            with self._acting() as (session, actor):
+                return service.answer(
+                    session, actor=actor, run_id=self.run_id, question_id=question_id, value=value
+                )
+
+        ctx, event = self._attempt(act)
+        if ctx is None:
+            # keep what was typed: the field shows it again with the error
+            self.question = dataclasses.replace(
+                self.question, value=value[:100] if value != UNKNOWN else ""
+            )
+            yield event
+            return
+        changing = self.changing or self.router.url.query_parameters.get("change") == "1"
+        target = engine.next_step(ctx.walk, question_id, changing=changing)
+        self.view = ""
+        yield rx.redirect(f"/wizard/{self.run_id}/{target}")
+
+    @rx.event
+    def submit(self, form: dict[str, str]) -> Iterator[rx.event.EventSpec | None]:
+        yield from self._answer(str(form.get("answer", "")).strip()[:100])
+
+    @rx.event
+    def dont_know(self) -> Iterator[rx.event.EventSpec | None]:
+        yield from self._answer(UNKNOWN)
+
+    @rx.event
+    def confirm(self) -> Iterator[rx.event.EventSpec | None]:
+        self.error = ""
+        self.busy = True
+        yield None
+
+        def act() -> service.RunContext:
+            with self._acting() as (session, actor):
+                return service.finish(session, actor=actor, run_id=self.run_id)
+
+        ctx, event = self._attempt(act)
+        if ctx is None:
+            yield event
+            return
+        self.view = ""
+        yield rx.redirect(f"/wizard/{self.run_id}/{RESULT}")
+
+    @rx.event
+    def copy_support(self, locale: str) -> rx.event.EventSpec:
+        locale = "ja" if locale == "ja" else "en"
+        self.copied = locale
+        return rx.set_clipboard(self.outcome.support.full.get(locale, ""))

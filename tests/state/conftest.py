@@ -1,0 +1,60 @@
+"""Helpers for calling State handlers directly: a root state, its substates, the events."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from reflex.state import State
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+import certportal.certportal  # noqa: F401  (registers every state and page)
+from certportal.auth import service as auth_service
+from certportal.auth.state import AppState
+
+PASSWORD = "correct horse battery"
+
+
+def run(result: Any) -> list[Any]:
+    """Every event a handler yields or returns, in order."""
+    if inspect.isgenerator(result):
+        return [e for e in result if e is not None]
+    return [result] if result is not None else []
+
+
+def redirect_target(events: list[Any]) -> str | None:
+    """Where an ``rx.redirect`` among the events goes (None if there is none)."""
+    for event in events:
+        if getattr(event.handler.fn, "__qualname__", "") != "_redirect":
+            continue
+        for name, value in event.args:
+            if name._js_expr == "path":
+                return str(value._var_value)
+    return None
+
+
+@pytest.fixture
+def root(engine: Engine) -> Iterator[State]:
+    state = State(_reflex_internal_init=True)
+    app = state.substates[AppState.get_name()]
+    app.lang_cookie = "en"
+    app._apply_locale("en")
+    yield state
+
+
+def sub(root: State, cls: type[AppState]) -> Any:
+    app = root.substates[AppState.get_name()]
+    if cls is AppState:
+        return app
+    path = [c for c in cls.__mro__ if isinstance(c, type) and issubclass(c, AppState)]
+    node: Any = app
+    for c in reversed(path[:-1]):
+        node = node.substates[c.get_name()]
+    return node
+
+
+def token_for(session: Session, email: str) -> str:
+    return auth_service.sign_in(session, email=email, password=PASSWORD).token

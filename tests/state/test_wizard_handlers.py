@@ -1,0 +1,108 @@
+"""Wizard, identity and knowledge handlers called directly: a forged run id or role is refused by
+the services, bad input is reported without losing what was typed."""
+
+from __future__ import annotations
+
+import json
+
+from reflex.state import State
+from sqlmodel import Session
+
+from certportal.auth.policy import Role
+from certportal.identity import service as identity
+from certportal.identity.state import IdentityState
+from certportal.knowledge import loader
+from certportal.knowledge import service as knowledge
+from certportal.knowledge.state import KnowledgeAdminState
+from certportal.wizard import service as wizard
+from certportal.wizard.present import QuestionView
+from certportal.wizard.state import WizardListState, WizardState
+from tests.conftest import make_user
+from tests.state.conftest import redirect_target, run, sub, token_for
+
+
+def test_answering_someone_elses_run_is_refused(root: State, session: Session) -> None:
+    owner = make_user(session, "owner@example.com")
+    make_user(session, "intruder@example.com")
+    theirs = wizard.start(session, actor=owner)
+    session.commit()
+    state = sub(root, WizardState)
+    state.session_token = token_for(session, "intruder@example.com")
+    session.commit()
+    state.run_id = theirs.id or 0  # a forged run id
+    state.question = QuestionView(id="certification", kind="certification")
+    events = run(state.submit({"answer": "AZ-104"}))
+    assert redirect_target(events) is None
+    assert state.error == "This diagnosis does not exist or is not yours."
+    session.expire_all()
+    assert wizard.context(session, actor=owner, run_id=theirs.id or 0).answers == {}
+
+
+def test_a_bad_date_keeps_what_was_typed(root: State, session: Session) -> None:
+    person = make_user(session, "person@example.com")
+    run_row = wizard.start(session, actor=person, certification_id="AZ-104")
+    session.commit()
+    state = sub(root, WizardState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    state.run_id = run_row.id or 0
+    state.question = QuestionView(id="earned_on", kind="date")
+    run(state.submit({"answer": "2024-02-31"}))
+    assert state.error == "Enter a real date, for example 2024-03-15."
+    assert state.question.value == "2024-02-31"
+    assert state.busy is False
+
+
+def test_deleting_a_run_needs_the_confirmation_then_removes_only_mine(
+    root: State, session: Session
+) -> None:
+    person = make_user(session, "person@example.com")
+    mine = wizard.start(session, actor=person)
+    session.commit()
+    state = sub(root, WizardListState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    run(state.require_member())
+    run(state.load())
+    assert [r.id for r in state.runs] == [mine.id]
+    run(state.delete())  # nothing asked: nothing deleted
+    assert len(wizard.list_runs(session, actor=person)) == 1
+    run(state.ask_delete(mine.id or 0))
+    run(state.delete())
+    assert state.runs == [] and state.confirm_id == 0
+    session.expire_all()
+    assert wizard.list_runs(session, actor=person) == []
+
+
+def test_identity_conflict_keeps_the_form(root: State, session: Session) -> None:
+    person = make_user(session, "person@example.com")
+    state = sub(root, IdentityState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    run(state.require_member())
+    run(state.load())
+    identity.save(session, actor=person, form={"mcid": "111111"}, version=0)  # another tab
+    session.commit()
+    run(state.save({"work_account": "person@example.com", "mcid": "222222"}))
+    assert "changed in another window" in state.error
+    assert state.form.mcid == "222222"
+    session.expire_all()
+    assert identity.get(session, actor=person)[0].mcid == "111111"
+
+
+def test_member_forging_the_admin_flag_cannot_publish_knowledge(
+    root: State, session: Session
+) -> None:
+    make_user(session, "member@example.com", Role.MEMBER)
+    state = sub(root, KnowledgeAdminState)
+    state.session_token = token_for(session, "member@example.com")
+    session.commit()
+    state.forbidden = False
+    data = json.loads(loader.bundled_texts()["linkage"])
+    data["outcomes"][0]["title"]["en"] = "Forged"
+    state._upload_text = json.dumps(data)
+    state.upload_name = "linkage.json"
+    state.note = "forged"
+    run(state.publish())
+    assert state.error == "This page is for admins only."
+    assert knowledge.active(session)[0].number == 1
