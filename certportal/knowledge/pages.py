@@ -17,7 +17,17 @@ UPLOAD_ID = "knowledge-upload"
 
 def _entry_row(entry: EntryItem) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.badge(entry.kind, variant="soft", color_scheme="gray")),
+        rx.table.cell(
+            rx.badge(
+                rx.match(
+                    entry.kind,
+                    *[(k, t(f"knowledge.kind.{k}")) for k in KIND_FILTERS[1:]],
+                    entry.kind,
+                ),
+                variant="soft",
+                color_scheme="gray",
+            )
+        ),
         rx.table.row_header_cell(
             rx.text(lt(entry.title), size="2", weight="medium"),
             rx.code(entry.id, size="1"),
@@ -35,7 +45,7 @@ def _entry_row(entry: EntryItem) -> rx.Component:
         ),
         rx.table.cell(
             rx.hstack(
-                rx.text(lt(entry.checked_on), size="2"),
+                rx.text(lt(entry.checked_on), size="2", white_space="nowrap"),
                 rx.cond(entry.stale, rx.badge(t("knowledge.stale"), color_scheme="orange")),
                 spacing="2",
                 align="center",
@@ -51,7 +61,7 @@ def _version_row(version: VersionItem) -> rx.Component:
         rx.table.cell(rx.text(lt(version.created), size="2")),
         rx.table.cell(rx.text(rx.cond(version.by != "", version.by, "certportal"), size="2")),
         rx.table.cell(
-            rx.text(version.note, size="2"),
+            rx.text(rx.cond(version.by != "", version.note, t("knowledge.shipped")), size="2"),
             rx.text(version.kind, size="1", color=styles.MUTED_TEXT),
         ),
         rx.table.cell(

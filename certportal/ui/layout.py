@@ -41,7 +41,13 @@ def brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             logo(),
-            rx.text("certportal", weight="bold", size="4", color=rx.color(styles.GRAY, 12)),
+            rx.text(
+                "certportal",
+                weight="bold",
+                size="4",
+                color=rx.color(styles.GRAY, 12),
+                class_name="cp-brand-name",
+            ),
             align="center",
             spacing="2",
         ),
@@ -89,6 +95,7 @@ def nav() -> rx.Component:
         spacing="1",
         as_="nav",
         aria_label="main",
+        class_name="cp-nav",
     )
 
 
@@ -122,12 +129,19 @@ def user_menu() -> rx.Component:
 def header(signed_in: bool) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.hstack(brand(), nav() if signed_in else rx.fragment(), spacing="5", align="center"),
+            rx.hstack(
+                brand(),
+                nav() if signed_in else rx.fragment(),
+                spacing="5",
+                align="center",
+                min_width="0",
+            ),
             rx.hstack(
                 language_switch(),
                 user_menu() if signed_in else rx.fragment(),
                 spacing="4",
                 align="center",
+                flex_shrink="0",
             ),
             justify="between",
             align="center",
