@@ -46,6 +46,19 @@ QuestionKind = Literal["certification", "choice", "yesno", "date"]
 
 # Facts the engine derives besides the answers themselves (see wizard.engine).
 DERIVED_FACTS = ("expiry", "cert_level", "cert_expires", "cert_scores")
+DERIVED_VALUES: dict[str, tuple[str, ...]] = {
+    "expiry": (
+        "never_expires",
+        "active",
+        "renewal_window",
+        "expires_soon",
+        "expired",
+        "retired",
+    ),
+    "cert_level": ("fundamentals", "associate", "expert", "specialty", "mos", "mce", "other"),
+    "cert_expires": ("yes", "no"),
+    "cert_scores": ("yes", "no"),
+}
 # Placeholders a support message may use (see wizard.support_text).
 MESSAGE_FIELDS = (
     "name",
@@ -299,12 +312,16 @@ class Question(Sourced):
     unknown_label: Localized | None = None
     # the identity-map suggestion that pre-fills this question (wizard asks to confirm it)
     prefill: Id | None = None
+    # date questions: whether a date after today is a valid answer (e.g. an expiry date)
+    future: bool = False
     next: list[Branch] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
         if self.kind == "choice" and len(self.options) < 2:
             raise ValueError("a choice question needs at least two options")
+        if self.future and self.kind != "date":
+            raise ValueError("only a date question can accept future dates")
         if self.kind != "choice" and self.options:
             raise ValueError(f"a {self.kind} question has no options")
         if any(o.value == UNKNOWN for o in self.options):
@@ -375,6 +392,8 @@ class Linkage(_Strict):
     earned_on_question: Id
     certification_question: Id
     provider_question: Id
+    # the person's own expiry date (e.g. after renewals), which overrides the catalog rule
+    expires_on_question: Id | None = None
     questions: list[Question] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
     warnings: list[Warning] = []
@@ -435,15 +454,22 @@ def _linkage_problems(doc: Linkage) -> Iterator[_Problem]:
         ("earned_on_question", doc.earned_on_question),
         ("certification_question", doc.certification_question),
         ("provider_question", doc.provider_question),
+        ("expires_on_question", doc.expires_on_question),
     ):
+        if qid is None:
+            continue
         if qid not in questions:
             yield _Problem("linkage", field, f"unknown question id '{qid}'")
     cert_q = questions.get(doc.certification_question)
     if cert_q is not None and cert_q.kind != "certification":
         yield _Problem(doc.certification_question, "kind", "must be a certification question")
-    earned_q = questions.get(doc.earned_on_question)
-    if earned_q is not None and earned_q.kind != "date":
-        yield _Problem(doc.earned_on_question, "kind", "must be a date question")
+    for field in ("earned_on_question", "expires_on_question"):
+        qid = getattr(doc, field)
+        if qid in questions and questions[qid].kind != "date":
+            yield _Problem(qid, "kind", f"{field} must be a date question")
+    provider_q = questions.get(doc.provider_question)
+    if provider_q is not None and provider_q.kind != "choice":
+        yield _Problem(doc.provider_question, "kind", "must be a choice question")
     known_facts = set(questions) | set(DERIVED_FACTS)
     conditions: list[tuple[str, str, Condition]] = []
     for q in doc.questions:
@@ -467,8 +493,13 @@ def _linkage_problems(doc: Linkage) -> Iterator[_Problem]:
             dated = test.before or test.on_or_after or test.within_days is not None
             if dated and kind != "date":
                 yield _Problem(entry, field, f"'{test.fact}' is not a date")
+            allowed_values: set[str] | None = None
             if kind in ("choice", "yesno"):
-                allowed = set(questions[test.fact].values()) | {UNKNOWN}
+                allowed_values = set(questions[test.fact].values()) | {UNKNOWN}
+            elif test.fact in DERIVED_VALUES:
+                allowed_values = set(DERIVED_VALUES[test.fact])
+            if allowed_values is not None:
+                allowed = allowed_values
                 for value in [test.eq] if test.eq is not None else (test.in_ or []):
                     if value not in allowed:
                         yield _Problem(entry, field, f"'{test.fact}' has no value '{value}'")
@@ -492,34 +523,38 @@ def _linkage_problems(doc: Linkage) -> Iterator[_Problem]:
 
 
 def _graph_problems(doc: Linkage) -> Iterator[_Problem]:
-    """No cycles; every question and outcome reachable from the start."""
+    """No cycles; every question and outcome reachable from the start (iterative: a long chain of
+    questions is fine)."""
     questions = doc.questions_by_id()
     if doc.start not in questions:
         return
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     reached_outcomes: set[str] = set()
-    cycle: list[str] = []
-
-    def visit(qid: str, trail: list[str]) -> None:
-        if cycle:
-            return
-        if state.get(qid) == 1:
-            cycle.extend([*trail[trail.index(qid) :], qid])
-            return
-        if state.get(qid) == 2 or qid not in questions:
-            return
-        state[qid] = 1
-        for branch in questions[qid].next:
-            if branch.goto is not None:
-                visit(branch.goto, [*trail, qid])
-            elif branch.outcome is not None:
+    trail: list[str] = []
+    stack: list[tuple[str, int]] = [(doc.start, 0)]
+    while stack:
+        qid, index = stack.pop()
+        if index == 0:
+            if state.get(qid) == 2:
+                continue
+            state[qid] = 1
+            trail.append(qid)
+        branches = questions[qid].next
+        if index < len(branches):
+            stack.append((qid, index + 1))
+            branch = branches[index]
+            if branch.outcome is not None:
                 reached_outcomes.add(branch.outcome)
+            elif branch.goto is not None and branch.goto in questions:
+                if state.get(branch.goto) == 1:
+                    loop = [*trail[trail.index(branch.goto) :], branch.goto]
+                    yield _Problem(branch.goto, "next", "cycle: " + " → ".join(loop))
+                    return
+                if state.get(branch.goto) != 2:
+                    stack.append((branch.goto, 0))
+            continue
         state[qid] = 2
-
-    visit(doc.start, [])
-    if cycle:
-        yield _Problem(cycle[0], "next", "cycle: " + " → ".join(cycle))
-        return
+        trail.pop()
     for q in doc.questions:
         if q.id not in state:
             yield _Problem(q.id, "id", "question is unreachable from the start")
@@ -573,6 +608,13 @@ def _entry_of(data: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
 
 def parse_document(file: str, text: str | bytes) -> Catalog | Designations | Linkage:
     """Parse and validate one document; raise :class:`KnowledgeError` naming entry and field."""
+    try:
+        return _parse(file, text)
+    except RecursionError:
+        raise KnowledgeError(file, [("", "", "nested too deeply")]) from None
+
+
+def _parse(file: str, text: str | bytes) -> Catalog | Designations | Linkage:
     try:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -23,6 +23,7 @@ from certportal.knowledge import eligibility
 from certportal.knowledge.schema import UNKNOWN, Bundle, Condition, Question
 
 EARLIEST = date(1990, 1, 1)
+FUTURE_YEARS = 5  # how far ahead a future date (an expiry) may be
 MAX_STEPS = 200  # a safety net; the schema already refuses cycles
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REQUIRED = {
@@ -99,8 +100,10 @@ def validate_answer(bundle: Bundle, question_id: str, raw: str, *, today: date) 
         day = parse_date(value)
         if day is None:
             raise AnswerError("wizard.error.date_format")
-        if day > today:
+        if day > today and not question.future:
             raise AnswerError("wizard.error.date_future")
+        if day > today + timedelta(days=366 * FUTURE_YEARS):
+            raise AnswerError("wizard.error.date_far_future")
         if day < EARLIEST:
             raise AnswerError("wizard.error.date_too_old", earliest=EARLIEST.isoformat())
         return day.isoformat()
@@ -149,12 +152,14 @@ def _derive(bundle: Bundle, facts: dict[str, str], today: date) -> expiry_rules.
     earned = parse_date(facts.get(linkage.earned_on_question, ""))
     if earned is None:
         return None
+    own = parse_date(facts.get(linkage.expires_on_question or "", ""))
     result = expiry_rules.status(
         earned_on=earned,
         today=today,
         expires=cert.validity.expires,
         years=cert.validity.years,
         retired_on=cert.retired_on,
+        override=own if cert.validity.expires else None,
     )
     facts["expiry"] = result.status.value
     return result
@@ -252,7 +257,12 @@ def _date_candidates(
         cert = bundle.catalog.by_id().get(facts.get(linkage.certification_question, ""))
         if cert is not None and cert.retired_on is not None:
             days.update({cert.retired_on - timedelta(days=1), cert.retired_on})
-    return sorted(d.isoformat() for d in days if EARLIEST <= d <= today)
+    latest = today
+    if question.future:
+        # an expiry date: passed, in the renewal window, well ahead
+        days.update(today + timedelta(days=n) for n in (-1, 20, 100, 300))
+        latest = today + timedelta(days=366 * FUTURE_YEARS)
+    return sorted(d.isoformat() for d in days if EARLIEST <= d <= latest)
 
 
 def _certification_candidates(bundle: Bundle, today: date) -> list[str]:

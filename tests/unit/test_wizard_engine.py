@@ -89,14 +89,27 @@ def test_every_question_offers_help_and_a_way_out_where_facts_may_be_unknown(
 def test_i_dont_know_never_dead_ends(
     bundle: Bundle, paths: list[tuple[dict[str, str], engine.Walk]]
 ) -> None:
-    """'I don't know' leads to a settling question or to an outcome that says what to find out."""
+    """'I don't know' leads to a question that settles it, or to an outcome that says what to
+    find out (or one whose steps do not depend on the unknown fact: a diagnosis made anyway)."""
+    outcomes = bundle.linkage.outcomes_by_id()
     for answers, result in paths:
-        unknown = [q for q in result.path if result.used.get(q) == UNKNOWN]
-        for qid in unknown:
-            index = result.path.index(qid)
-            settled_by_next_question = index + 1 < len(result.path)
-            outcome = bundle.linkage.outcomes_by_id()[result.outcome_id or ""]
-            assert settled_by_next_question or outcome.steps, (qid, answers)
+        last = result.path[-1]
+        if result.used.get(last) == UNKNOWN:
+            kind = outcomes[result.outcome_id or ""].kind
+            settled_elsewhere = last in (
+                "pc_user",
+                "pc_associated",
+                "cert_profile_connected",
+                "other_profile",
+                "associated_on",
+                "expires_on",
+            )
+            # not shown on Learn by design, whatever the person saw
+            by_design = result.outcome_id in ("certiport_since_2023_06", "psi_github")
+            assert kind == "find_out" or settled_elsewhere or by_design, (last, answers)
+        for qid in result.path[:-1]:
+            if result.used.get(qid) == UNKNOWN:
+                assert qid in result.path[:-1]  # a later question was asked: it settles it
 
 
 # --- the seed author, and one realistic scenario per outcome -------------------------------------
@@ -129,7 +142,7 @@ SCENARIOS: dict[str, dict[str, str]] = {
         "provider": "pearson_vue",
         "on_learn": UNKNOWN,
     },
-    "expired": {"certification": "AZ-104", "earned_on": "2024-05-01"},
+    "expired": {"certification": "AZ-104", "earned_on": "2024-05-01", "expires_on": "2025-05-01"},
     "merge_profiles": {
         "certification": "AZ-305",
         "earned_on": "2026-02-01",
@@ -204,6 +217,22 @@ SCENARIOS: dict[str, dict[str, str]] = {
         "pc_associated": "same",
         "associated_on": "2026-09-20",
         "shows_in_pc": "yes",
+    },
+    "find_out_pc": {
+        "certification": "AZ-104",
+        "earned_on": "2026-09-01",
+        "provider": "pearson_vue",
+        "on_learn": "yes",
+        "pc_user": "yes",
+        "pc_associated": "same",
+        "associated_on": "2026-09-20",
+        "shows_in_pc": UNKNOWN,
+    },
+    "psi_github": {
+        "certification": "GH-300",
+        "earned_on": "2025-03-10",
+        "provider": "psi",
+        "on_learn": "no",
     },
     "renewal_due": {
         "certification": "AZ-104",
@@ -282,8 +311,29 @@ def test_renewal_window_warning_on_a_blocked_outcome(bundle: Bundle) -> None:
 
 
 def test_legacy_two_year_validity(bundle: Bundle) -> None:
-    # earned 2021-05-31 with two-year validity: expired in 2023 → expired
-    assert walk(bundle, certification="AZ-104", earned_on="2021-05-31").outcome_id == "expired"
+    # earned 2021-05-31 with two-year validity: expired in 2023, unless renewed since
+    result = walk(bundle, certification="AZ-104", earned_on="2021-05-31")
+    assert result.current == "expires_on"
+    assert (
+        walk(bundle, certification="AZ-104", earned_on="2021-05-31", expires_on=UNKNOWN).outcome_id
+        == "expired"
+    )
+
+
+def test_a_renewed_certification_goes_on_with_its_own_expiry_date(bundle: Bundle) -> None:
+    renewed = walk(
+        bundle,
+        certification="AZ-104",
+        earned_on="2025-03-01",
+        expires_on="2027-03-01",
+        provider="pearson_vue",
+        on_learn="yes",
+        pc_user="no",
+    )
+    assert renewed.outcome_id == "no_pc_user"
+    assert renewed.expiry is not None and renewed.expiry.expires_on == date(2027, 3, 1)
+    lapsed = walk(bundle, certification="AZ-104", earned_on="2025-03-01", expires_on="2026-03-01")
+    assert lapsed.outcome_id == "expired"
 
 
 def test_fundamentals_never_expire(bundle: Bundle) -> None:
@@ -340,6 +390,7 @@ def test_a_complete_path_resolves_unknown_steps_to_check(bundle: Bundle) -> None
     ("question", "raw", "key"),
     [
         ("earned_on", "2026-11-24", "wizard.error.date_future"),
+        ("expires_on", "2032-01-01", "wizard.error.date_far_future"),
         ("earned_on", "1989-12-31", "wizard.error.date_too_old"),
         ("earned_on", "2024-02-30", "wizard.error.date_format"),
         ("earned_on", "15/03/2024", "wizard.error.date_format"),
@@ -347,7 +398,7 @@ def test_a_complete_path_resolves_unknown_steps_to_check(bundle: Bundle) -> None
         ("earned_on", "", "wizard.error.date_required"),
         ("certification", "", "wizard.error.unknown_certification"),
         ("on_learn", "", "wizard.error.required"),
-        ("provider", "psi", "wizard.error.choice"),
+        ("provider", "prometric", "wizard.error.choice"),
         ("on_learn", "maybe", "wizard.error.choice"),
         ("certification", "AZ-999", "wizard.error.unknown_certification"),
         ("certification", UNKNOWN, "wizard.error.required"),
@@ -366,6 +417,7 @@ def test_bad_answers_are_refused(bundle: Bundle, question: str, raw: str, key: s
         ("earned_on", " 2024-02-29 ", "2024-02-29"),
         ("earned_on", "1990-01-01", "1990-01-01"),
         ("earned_on", "2026-11-23", "2026-11-23"),
+        ("expires_on", "2027-11-23", "2027-11-23"),  # an expiry date may lie ahead
         ("earned_on", UNKNOWN, UNKNOWN),
         ("certification", "az-104", "AZ-104"),
         ("on_learn", "yes", "yes"),
