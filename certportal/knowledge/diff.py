@@ -30,9 +30,28 @@ class Change:
         return f"{sign} {where}"
 
 
+LIMIT = 300
+
+
 def _show(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 300 else text[:297] + "…"
+    return text if len(text) <= LIMIT else text[: LIMIT - 3] + "…"
+
+
+def _window(old: str, new: str) -> tuple[str, str]:
+    """Long texts: show each around the first difference, so the change is visible."""
+    if len(old) <= LIMIT and len(new) <= LIMIT:
+        return old, new
+    start = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), None)
+    if start is None:
+        start = min(len(old), len(new))
+    begin = max(0, start - 60)
+
+    def cut(text: str) -> str:
+        piece = text[begin : begin + LIMIT - 80]
+        return ("…" if begin else "") + piece + ("…" if begin + len(piece) < len(text) else "")
+
+    return cut(old), cut(new)
 
 
 def _keyed(items: list[Any]) -> dict[str, Any] | None:
@@ -79,7 +98,11 @@ def _walk(old: Any, new: Any, entry: str, field: str, out: list[Change]) -> None
                 _walk(old[i], new[i], entry, sub, out)
         return
     if old != new:
-        out.append(Change("changed", entry, field, _show(old), _show(new)))
+        if isinstance(old, str) and isinstance(new, str):
+            shown_old, shown_new = _window(old, new)
+        else:
+            shown_old, shown_new = _show(old), _show(new)
+        out.append(Change("changed", entry, field, shown_old, shown_new))
 
 
 def diff_texts(old_text: str, new_text: str) -> list[Change]:

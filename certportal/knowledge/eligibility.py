@@ -2,7 +2,7 @@
 
 A certification counts for a metric when it earns points there, or when it is one of the metric's
 gates (needed before points count; on the SMB track a gate holder may earn points too). Points
-eligibility ends on ``points_until`` when the rules announce one.
+eligibility ends on ``points_until`` when the rules announce one, and a year after retirement.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from certportal.credentials.expiry import add_years
 from certportal.knowledge.schema import Bundle, Localized
 
 Role = Literal["points", "gate"]
@@ -31,30 +32,46 @@ class Contribution:
     source_url: str | None
 
 
+def _until(*days: date | None) -> date | None:
+    known = [d for d in days if d is not None]
+    return min(known) if known else None
+
+
 def contributions(bundle: Bundle, certification_id: str, today: date) -> list[Contribution]:
-    """Every metric this certification counts for today, points first."""
+    """Every metric this certification counts for today, points first.
+
+    Points end on the earliest of: the designation's end date for it, the catalog's end of points
+    eligibility, and one year after the certification's retirement.
+    """
     found: list[Contribution] = []
+    cert = bundle.catalog.by_id().get(certification_id)
+    retired_grace = add_years(cert.retired_on, 1) if cert and cert.retired_on else None
+    cert_until = _until(cert.points_until if cert else None, retired_grace)
+    if cert_until is not None and cert_until < today:
+        return found
     for d in bundle.designations.designations:
         for m in d.metrics:
             ent, smb = m.tracks["enterprise"], m.tracks["smb"]
+            top = max(ent.max_points, smb.max_points)
             for earning in m.earning:
                 if earning.certification != certification_id:
                     continue
-                if earning.points_until is not None and earning.points_until < today:
+                until = _until(earning.points_until, cert_until)
+                if until is not None and until < today:
                     continue
                 found.append(
                     Contribution(
-                        d.id,
-                        d.name,
-                        m.id,
-                        m.name,
-                        "points",
-                        ent.points_per_person,
-                        smb.points_per_person,
-                        max(ent.max_points, smb.max_points),
-                        earning.points_until,
-                        m.checked_on(),
-                        m.sources[0].url,
+                        designation_id=d.id,
+                        designation=d.name,
+                        metric_id=m.id,
+                        metric=m.name,
+                        role="points",
+                        enterprise_points=ent.points_per_person,
+                        smb_points=smb.points_per_person,
+                        max_points=top,
+                        points_until=until,
+                        checked_on=m.checked_on(),
+                        source_url=m.sources[0].url,
                     )
                 )
             gate_ent = [g for g in ent.gates if certification_id in g.certifications]
@@ -63,17 +80,17 @@ def contributions(bundle: Bundle, certification_id: str, today: date) -> list[Co
             if (gate_ent or gate_smb) and not earns:
                 found.append(
                     Contribution(
-                        d.id,
-                        d.name,
-                        m.id,
-                        m.name,
-                        "gate",
-                        max((g.points_per_person for g in gate_ent), default=0.0),
-                        max((g.points_per_person for g in gate_smb), default=0.0),
-                        max(ent.max_points, smb.max_points),
-                        None,
-                        m.checked_on(),
-                        m.sources[0].url,
+                        designation_id=d.id,
+                        designation=d.name,
+                        metric_id=m.id,
+                        metric=m.name,
+                        role="gate",
+                        enterprise_points=max((g.points_per_person for g in gate_ent), default=0.0),
+                        smb_points=max((g.points_per_person for g in gate_smb), default=0.0),
+                        max_points=top,
+                        points_until=cert_until,
+                        checked_on=m.checked_on(),
+                        source_url=m.sources[0].url,
                     )
                 )
     found.sort(key=lambda c: (c.role != "points", c.designation_id, c.metric_id))

@@ -241,3 +241,61 @@ def test_diff_lists_added_and_removed_entries_and_ignores_moves() -> None:
         ("added", "XX-100"),
         ("removed", DOCS["catalog"]["certifications"][0]["id"]),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,
+        json.dumps({"kind": "linkage", "questions": [{"next": [{"when": {"not": None}}]}]}).replace(
+            "null", '{"not": ' * 3000 + "null" + "}" * 3000
+        ),
+    ],
+)
+def test_deeply_nested_documents_are_refused_not_crashed(text: str) -> None:
+    with pytest.raises(KnowledgeError):
+        parse_document("linkage.json", text)
+
+
+def test_a_long_chain_of_questions_is_checked_without_recursion() -> None:
+    def chain(data: dict[str, Any]) -> None:
+        template = question(data, "on_learn")
+        last = question(data, "shows_in_pc")
+        extra = []
+        for i in range(1500):
+            q = copy.deepcopy(template)
+            q["id"] = f"chain{i}"
+            q["next"] = (
+                [{"goto": f"chain{i + 1}"}] if i < 1499 else [{"outcome": "already_counted"}]
+            )
+            extra.append(q)
+        last["next"][-1] = {"goto": "chain0"}
+        data["questions"].extend(extra)
+
+    loader.load(texts_with("linkage", chain))  # valid, just long
+
+
+def test_unknown_value_of_a_derived_fact_is_refused() -> None:
+    def typo(data: dict[str, Any]) -> None:
+        question(data, "earned_on")["next"][1]["when"] = {"fact": "expiry", "eq": "expird"}
+
+    problems = refused(texts_with("linkage", typo)).problems
+    assert ("earned_on", "next[1].when", "'expiry' has no value 'expird'") in problems
+
+
+def test_diff_shows_a_change_deep_inside_a_long_text() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        body = outcome(data, "certiport_since_2023_06")["support"]["body"]
+        body["en"] = body["en"].replace("Kind regards", "Best regards")
+
+    [change] = diff_texts(TEXTS["linkage"], texts_with("linkage", edit)["linkage"])
+    assert "Kind regards" in change.old and "Best regards" in change.new
+    assert change.old != change.new
+
+
+def test_a_retired_certification_scores_for_one_year_after_retirement() -> None:
+    bundle = loader.load_bundled()
+    sc400 = bundle.catalog.by_id()["SC-400"]
+    assert sc400.retired_on == date(2025, 5, 31)
+    assert scores(bundle, "SC-400", date(2026, 5, 31))
+    assert not scores(bundle, "SC-400", date(2026, 6, 1))
