@@ -2,7 +2,7 @@
 
 Reviewed by hand: knowledge versions are immutable rows holding the three documents, numbered
 uniquely, one flagged active (the service keeps it to one); wizard runs reference the version
-they used (never deleted) and their owner; one identity map per user, with a version column for
+they used (never deleted) and their owner; a partial unique index keeps at most one version active; one identity map per user, with a version column for
 concurrent-edit detection. credential_id has no foreign key until the inventory table exists.
 
 Revision ID: 0002
@@ -41,7 +41,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('knowledge_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_knowledge_version_created_by_id'), ['created_by_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_knowledge_version_is_active'), ['is_active'], unique=False)
+        # at most one active version: a partial unique index on both databases
+        batch_op.create_index('uq_knowledge_version_active', ['is_active'], unique=True, sqlite_where=sa.text('is_active'), postgresql_where=sa.text('is_active'))
 
     op.create_table('identity_map',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -95,7 +96,7 @@ def downgrade() -> None:
     op.drop_table('wizard_run')
     op.drop_table('identity_map')
     with op.batch_alter_table('knowledge_version', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_knowledge_version_is_active'))
+        batch_op.drop_index('uq_knowledge_version_active', sqlite_where=sa.text('is_active'), postgresql_where=sa.text('is_active'))
         batch_op.drop_index(batch_op.f('ix_knowledge_version_created_by_id'))
 
     op.drop_table('knowledge_version')

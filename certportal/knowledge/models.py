@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from certportal.clock import utcnow
@@ -13,6 +13,16 @@ from certportal.clock import utcnow
 
 class KnowledgeVersion(SQLModel, table=True):
     __tablename__ = "knowledge_version"
+    # at most one active version, enforced by the database (a partial unique index)
+    __table_args__ = (
+        Index(
+            "uq_knowledge_version_active",
+            "is_active",
+            unique=True,
+            sqlite_where=text("is_active"),
+            postgresql_where=text("is_active"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
@@ -21,7 +31,7 @@ class KnowledgeVersion(SQLModel, table=True):
     created_by_label: str = Field(default="", max_length=254)
     note: str = Field(default="", max_length=500)
     changed_kind: str = Field(default="", max_length=16)  # the document replaced, "" for the first
-    is_active: bool = Field(default=False, index=True)
+    is_active: bool = Field(default=False)
     catalog_text: str = Field(sa_column=Column(Text, nullable=False))
     designations_text: str = Field(sa_column=Column(Text, nullable=False))
     linkage_text: str = Field(sa_column=Column(Text, nullable=False))

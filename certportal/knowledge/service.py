@@ -160,18 +160,27 @@ def preview(session: Session, *, actor: Principal, content: bytes, filename: str
 
 
 def publish(
-    session: Session, *, actor: Principal, content: bytes, note: str, filename: str = ""
+    session: Session,
+    *,
+    actor: Principal,
+    content: bytes,
+    note: str,
+    filename: str = "",
+    base_number: int | None = None,
 ) -> KnowledgeVersion:
-    """Publish an uploaded document as a new active version (validated again, audit-logged)."""
+    """Publish an uploaded document as a new active version (validated again, audit-logged).
+
+    ``base_number`` is the version the admin's diff was made against: if another version was
+    published or rolled back to since, the publish is refused rather than silently undoing it."""
     checked = preview(session, actor=actor, content=content, filename=filename)
+    if base_number is not None and base_number != checked.base_number:
+        raise InvalidInput("knowledge.error.changed_meanwhile")
     if not checked.changes:
         raise InvalidInput("knowledge.error.no_changes")
     note = note.strip()[:500]
     if not note:
         raise InvalidInput("knowledge.error.note_required", field="note")
     current, _ = active(session)
-    if current.number != checked.base_number:  # pragma: no cover - same transaction
-        raise InvalidInput("knowledge.error.changed_meanwhile")
     texts = {kind: current.text_of(kind) for kind in KINDS}
     texts[checked.kind] = checked.text
     number = (
@@ -182,6 +191,7 @@ def publish(
     ) + 1
     current.is_active = False
     session.add(current)
+    _flush_or_conflict(session)
     version = KnowledgeVersion(
         number=number,
         created_at=utcnow(),
@@ -195,7 +205,7 @@ def publish(
         linkage_text=texts["linkage"],
     )
     session.add(version)
-    session.flush()
+    _flush_or_conflict(session)
     audit.record_by(
         session,
         actor,
@@ -213,21 +223,34 @@ def publish(
     return version
 
 
+def _flush_or_conflict(session: Session) -> None:
+    """Flush; another admin publishing or rolling back at the same moment is a clear refusal
+    (the unique version number and the single-active index decide who was first)."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise InvalidInput("knowledge.error.changed_meanwhile") from None
+
+
 def rollback(session: Session, *, actor: Principal, version_id: int) -> KnowledgeVersion:
     """Make an earlier (or any) version the active one again; audit-logged."""
     require_admin(actor)
     target = session.get(KnowledgeVersion, version_id)
     if target is None:
         raise NotFound("knowledge.error.no_version")
-    _bundle_of(target)  # only a readable version can be served
+    try:
+        _bundle_of(target)  # only a readable version can be served
+    except KnowledgeError:
+        raise InvalidInput("knowledge.error.unreadable", number=target.number) from None
     current = ensure_initial(session)
     if current.id == target.id:
         return target
     current.is_active = False
-    target.is_active = True
     session.add(current)
+    _flush_or_conflict(session)
+    target.is_active = True
     session.add(target)
-    session.flush()
+    _flush_or_conflict(session)
     audit.record_by(
         session,
         actor,

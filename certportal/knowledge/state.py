@@ -55,6 +55,7 @@ class KnowledgeAdminState(AdminGuardState):
     changes: list[str] = []
     note: str = ""
     _upload_text: str = ""
+    _upload_base: int = 0
     # confirmation of a roll back
     confirm_id: int = 0
     confirm_number: int = 0
@@ -131,6 +132,7 @@ class KnowledgeAdminState(AdminGuardState):
         self.changes = []
         self.note = ""
         self._upload_text = ""
+        self._upload_base = 0
 
     @rx.event
     def cancel_upload(self) -> None:
@@ -164,16 +166,22 @@ class KnowledgeAdminState(AdminGuardState):
             self.upload_errors = [self._tr("knowledge.error.no_changes")]
             return None
         self._upload_text = preview.text
+        self._upload_base = preview.base_number
         return None
 
     @rx.event
     def publish(self) -> rx.event.EventSpec | None:
-        text, name, note = self._upload_text, self.upload_name, self.note
+        text, name, note, base = self._upload_text, self.upload_name, self.note, self._upload_base
 
         def act() -> None:
             with self._acting() as (session, actor):
                 version = service.publish(
-                    session, actor=actor, content=text.encode("utf-8"), note=note, filename=name
+                    session,
+                    actor=actor,
+                    content=text.encode("utf-8"),
+                    note=note,
+                    filename=name,
+                    base_number=base or None,
                 )
             self._clear_upload()
             self.message = self._tr("knowledge.published", number=version.number)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from certportal.auth.policy import Principal
@@ -280,14 +281,37 @@ def test_a_finished_run_is_shown_as_of_the_day_it_was_finished(
     run = wizard.start(session, actor=member)
     assert run.id is not None
     answer_all(session, member, run.id, counted)
-    # unfinished, the answers are read as of the day asked: by June 2027 it has expired
+    # unfinished, the answers are read as of the day asked: by June 2027 it has expired by the
+    # rules, so the wizard asks for the expiry date Learn shows
     later = wizard.context(session, actor=member, run_id=run.id, today=date(2027, 6, 1))
-    assert later.walk.outcome_id == "expired"
+    assert later.walk.current == "expires_on"
     done = wizard.finish(session, actor=member, run_id=run.id, today=TODAY, now=T0)
     assert done.walk.outcome_id == "renewal_due"
     # finished, it keeps the outcome it was given, however late it is opened
     later = wizard.context(session, actor=member, run_id=run.id, today=date(2027, 6, 1))
     assert later.today == TODAY and later.walk.outcome_id == "renewal_due"
+
+
+def test_a_run_finished_after_midnight_in_japan_keeps_its_day(session: Session) -> None:
+    person = make_user(session, "ja@example.com")  # locale unset: Japanese by default
+    run = wizard.start(session, actor=person)
+    assert run.id is not None
+    answers = {
+        "certification": "AZ-104",
+        "earned_on": "2026-09-01",
+        "provider": "pearson_vue",
+        "on_learn": "yes",
+        "pc_user": "yes",
+        "pc_associated": "same",
+        "associated_on": "2026-11-23",  # today in Japan, still yesterday in UTC
+    }
+    answer_all(session, person, run.id, answers)
+    just_after_midnight_jst = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
+    wizard.finish(session, actor=person, run_id=run.id, today=TODAY, now=just_after_midnight_jst)
+    session.commit()
+    again = wizard.context(session, actor=person, run_id=run.id, today=date(2027, 1, 1))
+    assert again.today == TODAY
+    assert again.walk.outcome_id == again.run.outcome_id == "recently_associated"
 
 
 def test_delete_a_run(session: Session, member: Principal) -> None:
@@ -360,3 +384,51 @@ def test_identity_map_is_per_person(session: Session, member: Principal) -> None
     other = make_user(session, "other@example.com")
     identity.save(session, actor=member, form={"mcid": "123456"}, version=0)
     assert identity.get(session, actor=other)[0].mcid == ""
+
+
+def test_the_database_allows_one_active_version_only(session: Session) -> None:
+    first, _ = knowledge.active(session)
+    session.add(
+        KnowledgeVersion(
+            number=2,
+            is_active=True,
+            catalog_text=first.catalog_text,
+            designations_text=first.designations_text,
+            linkage_text=first.linkage_text,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def test_publishing_over_a_version_published_meanwhile_is_refused(
+    session: Session, admin: Principal
+) -> None:
+    seen = knowledge.preview(session, actor=admin, content=edited_linkage("Mine."))
+    knowledge.publish(session, actor=admin, content=edited_linkage("Theirs."), note="other admin")
+    with pytest.raises(InvalidInput) as caught:
+        knowledge.publish(
+            session,
+            actor=admin,
+            content=edited_linkage("Mine."),
+            note="mine",
+            base_number=seen.base_number,
+        )
+    assert caught.value.key == "knowledge.error.changed_meanwhile"
+    step = knowledge.active(session)[1].linkage.outcomes_by_id()["certiport_since_2023_06"]
+    assert step.steps[1].text.en == "Theirs."
+
+
+def test_rolling_back_to_an_unreadable_version_is_refused(
+    session: Session, admin: Principal
+) -> None:
+    first, _ = knowledge.active(session)
+    knowledge.publish(session, actor=admin, content=edited_linkage(), note="v2")
+    first.linkage_text = '{"kind": "linkage"}'
+    session.add(first)
+    session.flush()
+    assert first.id is not None
+    with pytest.raises(InvalidInput) as caught:
+        knowledge.rollback(session, actor=admin, version_id=first.id)
+    assert caught.value.key == "knowledge.error.unreadable"
+    assert knowledge.active(session)[0].number == 2
