@@ -180,6 +180,12 @@ class AppState(rx.State):
         if self.session_token:
             with session_scope() as session:
                 auth_service.sign_out(session, token=self.session_token)
+        # forget everything the pages held for this person (forms, support texts), keeping only
+        # the language: the next person on this browser starts clean
+        locale, lang = self.locale, self.lang_cookie
+        self.reset()
+        self._apply_locale(locale)
+        self.lang_cookie = lang
         self.session_token = ""
         self._forget_user()
         self.notice = "auth.signed_out"

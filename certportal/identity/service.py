@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from certportal.auth.policy import Principal
@@ -65,5 +66,8 @@ def save(
     row.version = current + 1
     row.updated_at = utcnow()
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # two first saves at once: the other one won
+        raise Conflict("identity.error.conflict") from None
     return identity, row.version

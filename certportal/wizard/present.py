@@ -218,10 +218,21 @@ def message_values(
     values["earned_on"] = format_date(earned, locale) if earned else ""
     questions = linkage.questions_by_id()
     provider = walk.used.get(linkage.provider_question, "")
+    provider_q = questions[linkage.provider_question]
+    if provider == UNKNOWN:
+        # settled by a later question with the same options (e.g. "how did you book it?")
+        provider = next(
+            (
+                walk.used[q]
+                for q in walk.path
+                if q != provider_q.id
+                and questions[q].kind == "choice"
+                and walk.used.get(q) in provider_q.values()
+            ),
+            "",
+        )
     if provider and provider != UNKNOWN:
-        values["provider"] = answer_label(bundle, questions[linkage.provider_question], provider)[
-            locale
-        ]
+        values["provider"] = answer_label(bundle, provider_q, provider)[locale]
     lines = [
         f"- {questions[a.question_id].text.get(locale)} {a.answer[locale]}"
         for a in answers_view(bundle, walk)

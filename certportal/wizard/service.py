@@ -53,10 +53,11 @@ def _answers(run: WizardRun) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def _today(run: WizardRun, today: date) -> date:
-    """A finished run is evaluated as of the day it was finished: its outcome stays as given."""
+def _today(run: WizardRun, today: date, locale: str) -> date:
+    """A finished run is evaluated as of the day it was finished, where the person is (the day
+    its answers were checked against): its outcome stays as given."""
     if run.status == DONE and run.finished_at is not None:
-        return run.finished_at.date()
+        return local_today(locale, run.finished_at)
     return today
 
 
@@ -66,7 +67,8 @@ def context(
     run = _own(session, actor, run_id)
     version, bundle = knowledge.version_bundle(session, run.knowledge_version_id)
     answers = _answers(run)
-    when = _today(run, today or local_today(actor.locale or "ja"))
+    locale = actor.locale or "ja"
+    when = _today(run, today or local_today(locale), locale)
     identity, _ = identity_service.get(session, actor=actor)
     return RunContext(
         run=run,

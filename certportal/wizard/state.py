@@ -15,7 +15,7 @@ import reflex as rx
 from certportal.auth.state import AppState
 from certportal.errors import AuthError, CertportalError
 from certportal.i18n.formatting import format_datetime
-from certportal.knowledge.schema import UNKNOWN
+from certportal.knowledge.schema import UNKNOWN, KnowledgeError
 from certportal.wizard import engine, present, service
 from certportal.wizard.models import DONE
 
@@ -74,7 +74,10 @@ class WizardListState(AppState):
             items = []
             for run in service.list_runs(session, actor=actor):
                 assert run.id is not None
-                ctx = service.context(session, actor=actor, run_id=run.id)
+                try:
+                    ctx = service.context(session, actor=actor, run_id=run.id)
+                except KnowledgeError:
+                    continue  # its knowledge version cannot be read any more: leave it out
                 items.append(_run_item(run, ctx))
         self.runs = items
         self.resume = [r for r in items if not r.done][:1]
@@ -217,7 +220,7 @@ class WizardState(AppState):
         """Which step to show for the URL: an unknown or out-of-order step lands on the first
         unanswered question; the result only once confirmed."""
         if step == RESULT:
-            if ctx.run.status == DONE:
+            if ctx.run.status == DONE and ctx.walk.complete:
                 return RESULT
             return CHECK if ctx.walk.complete else (ctx.walk.current or CHECK)
         if step == CHECK:
@@ -238,7 +241,8 @@ class WizardState(AppState):
                 ctx = service.context(session, actor=actor, run_id=run_id)
         except AuthError:
             return self._on_auth_error()
-        except CertportalError:
+        except (CertportalError, KnowledgeError):
+            # not mine, gone, or pinned to a knowledge version this app can no longer read
             self.view = "missing"
             return None
         target = self._resolve(ctx, step)

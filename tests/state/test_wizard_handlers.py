@@ -9,6 +9,7 @@ from reflex.state import State
 from sqlmodel import Session
 
 from certportal.auth.policy import Role
+from certportal.auth.state import AppState
 from certportal.identity import service as identity
 from certportal.identity.state import IdentityState
 from certportal.knowledge import loader
@@ -106,3 +107,18 @@ def test_member_forging_the_admin_flag_cannot_publish_knowledge(
     run(state.publish())
     assert state.error == "This page is for admins only."
     assert knowledge.active(session)[0].number == 1
+
+
+def test_sign_out_forgets_what_the_pages_held(root: State, session: Session) -> None:
+    make_user(session, "person@example.com")
+    state = sub(root, IdentityState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    run(state.require_member())
+    run(state.save({"mcid": "123456", "certiport_username": "secret"}))
+    assert state.form.certiport_username == "secret"
+    app = sub(root, AppState)
+    run(app.set_language("en"))
+    run(app.sign_out())
+    assert state.form.certiport_username == "" and state.version == 0
+    assert app.locale == "en" and app.notice == "auth.signed_out" and not app.signed_in

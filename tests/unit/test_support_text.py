@@ -74,3 +74,47 @@ def test_scoring_panel_says_az_900_scores_nothing() -> None:
     assert view.scores == []
     assert any("no Solutions Partner designation" in w["en"] for w in view.warnings)
     assert view.recheck_on["en"] == "Feb 21, 2027"
+
+
+def test_no_private_field_ever_appears() -> None:
+    everything = {
+        "work_account": "w.secret@contoso.co.jp",
+        "personal_accounts": "p.secret@outlook.jp",
+        "learn_profiles": "learn/secret-profile",
+        "mcid": "111222333",
+        "cert_profile_account": "c.secret@outlook.jp",
+        "certiport_username": "secretuser",
+        "pc_user": "pc.secret@contoso.co.jp",
+        "pc_mcid": "444555666",
+    }
+    bundle = load_bundled()
+    for outcome in bundle.linkage.outcomes:
+        if outcome.support is None:
+            continue
+        answers = next(
+            a for a, w in engine.explore(bundle, today=TODAY) if w.outcome_id == outcome.id
+        )
+        walk = engine.walk(bundle, answers, today=TODAY)
+        view = present.outcome_view(
+            bundle,
+            walk,
+            identity=clean({**everything, "private": list(everything)}),
+            name="Ken",
+            today=TODAY,
+        )
+        for text in view.support.full.values():
+            for secret in everything.values():
+                assert secret.split("\n")[0] not in text, (outcome.id, secret)
+        # the request itself survives: the message still ends with the person's name
+        assert view.support.full["en"].rstrip().endswith("Ken"), outcome.id
+
+
+def test_provider_settled_by_the_follow_up_question_is_in_the_message() -> None:
+    bundle = load_bundled()
+    walk = engine.walk(
+        bundle, {**SEED, "provider": "unknown", "provider_clue": "certiport"}, today=TODAY
+    )
+    assert walk.outcome_id == "certiport_since_2023_06"
+    view = present.outcome_view(bundle, walk, identity=clean(IDENTITY), name="Ken", today=TODAY)
+    assert "Exam provider: Certiport" in view.support.full["en"]
+    assert "試験配信会社: Certiport" in view.support.full["ja"]
