@@ -6,7 +6,7 @@ import reflex as rx
 
 from certportal.identity.state import IdentityState
 from certportal.ui import styles
-from certportal.ui.components import callout
+from certportal.ui.components import busy_button, callout
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import t, t_var
 
@@ -96,11 +96,11 @@ def identity_page() -> rx.Component:
                     width="100%",
                 ),
                 rx.text(t("identity.private_note"), size="1", color=styles.MUTED_TEXT),
-                rx.button(
-                    rx.cond(IdentityState.busy, rx.spinner(size="1"), rx.icon("save", size=14)),
+                busy_button(
                     t("common.save"),
+                    busy=IdentityState.busy,
+                    icon="save",
                     type="submit",
-                    disabled=IdentityState.busy,
                     id="identity-save",
                 ),
                 spacing="4",

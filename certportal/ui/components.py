@@ -74,3 +74,15 @@ def data_table(header_keys: list[str], body: rx.Component, **props: Any) -> rx.C
         width="100%",
         **props,
     )
+
+
+def busy_button(
+    label: rx.Var[str], *, busy: rx.Var[bool], icon: str | None = None, **props: Any
+) -> rx.Component:
+    """A button that shows a spinner and cannot be pressed twice while its action runs."""
+    return rx.button(
+        rx.cond(busy, rx.spinner(size="1"), rx.icon(icon, size=14) if icon else rx.fragment()),
+        label,
+        disabled=busy,
+        **props,
+    )

@@ -9,7 +9,7 @@ import reflex as rx
 
 from certportal.auth.state import AppState
 from certportal.ui import styles
-from certportal.ui.components import callout, confirm_dialog, data_table
+from certportal.ui.components import busy_button, callout, confirm_dialog, data_table
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import lt, t
 from certportal.wizard import present
@@ -376,12 +376,11 @@ def _question() -> rx.Component:
                     ),
                     id="answer-fieldset",
                 ),
-                rx.button(
-                    rx.cond(WizardState.busy, rx.spinner(size="1"), rx.fragment()),
+                busy_button(
                     t("wizard.continue_button"),
+                    busy=WizardState.busy,
                     type="submit",
                     size="3",
-                    disabled=WizardState.busy,
                     id="continue",
                 ),
                 spacing="5",
@@ -436,12 +435,11 @@ def _check() -> rx.Component:
         callout(WizardState.error, "red", "alert"),
         rx.heading(t("wizard.check_now"), size="4", as_="h2"),
         rx.text(t("wizard.check_hint"), color=styles.MUTED_TEXT),
-        rx.button(
-            rx.cond(WizardState.busy, rx.spinner(size="1"), rx.fragment()),
+        busy_button(
             t("wizard.see_result"),
+            busy=WizardState.busy,
             size="3",
             on_click=WizardState.confirm,
-            disabled=WizardState.busy,
             id="see-result",
         ),
         spacing="4",
