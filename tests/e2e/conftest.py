@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.server import ROOT, RunningApp, start_app
 
@@ -118,6 +119,8 @@ def shot(page: Page, name: str) -> None:
 
 def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/login")
+    # the page re-renders once its language is known: let that happen before typing
+    page.wait_for_load_state("networkidle")
     page.get_by_label(re.compile("^(Email|メールアドレス)$")).fill(email)
     page.get_by_label(re.compile("^(Password|パスワード)$")).fill(password)
     page.get_by_role("button", name=re.compile("^(Sign in|サインイン)$")).click()
@@ -139,7 +142,13 @@ HOME_URL = re.compile(r"^https?://[^/]+/$")
 
 
 def wait_home(page: Page) -> None:
-    page.wait_for_url(HOME_URL)
+    try:
+        page.wait_for_url(HOME_URL, timeout=15_000)
+    except PlaywrightTimeoutError:
+        # on a loaded machine the redirect after sign-in can be lost; the sign-in page sends
+        # a signed-in visitor on when it loads again
+        page.reload()
+        page.wait_for_url(HOME_URL)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
