@@ -22,6 +22,7 @@ help:
 	@echo "make test       set up everything (+ test tools, chromium), lint, run the whole suite"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make migrate    apply database migrations (alembic upgrade head)"
+	@echo "make bench      print benchmark figures (bench/)"
 	@echo "make demo-reset DELETE all data and reload the demo organisation (asks first)"
 
 $(VENV)/.installed: pyproject.toml
@@ -79,6 +80,9 @@ format: $(VENV)/.test-installed
 
 test: test-setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/import_transcript.py
 
 clean:
 	rm -rf .web .states test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ import reflex as rx
 
 from certportal.api.health import build_api
 from certportal.auth import pages as auth_pages
+from certportal.credentials import pages as credential_pages
 from certportal.identity import pages as identity_pages
 from certportal.knowledge import pages as knowledge_pages
 from certportal.teams import pages as team_pages
@@ -24,5 +25,12 @@ app = rx.App(
 )
 
 # Importing the page modules declares their pages (@page); add them once, here.
-PAGE_MODULES = (auth_pages, team_pages, wizard_pages, identity_pages, knowledge_pages)
+PAGE_MODULES = (
+    auth_pages,
+    team_pages,
+    credential_pages,
+    wizard_pages,
+    identity_pages,
+    knowledge_pages,
+)
 add_pages(app)

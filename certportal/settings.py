@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         default=True,
         description="Whether anyone may create a local account from the sign-up page.",
     )
+    learn_api_base: str = Field(
+        default="https://learn.microsoft.com",
+        description="Where transcript share links are read (tests point it at a local server).",
+    )
+    learn_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     expose_worker_id: bool = Field(
         default=False,
         description="Show the backend worker's process id in the page (scale-out tests only).",
@@ -79,6 +84,13 @@ class Settings(BaseSettings):
             raise ValueError("BASE_URL must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("learn_api_base")
+    @classmethod
+    def _learn_base_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("LEARN_API_BASE must start with http:// or https://")
+        return value.rstrip("/")
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
         if self.certportal_env == "production":
@@ -89,6 +101,8 @@ class Settings(BaseSettings):
                 )
             if len(self.secret_key) < 32:
                 raise SettingsError("SECRET_KEY must be at least 32 characters in production.")
+            if not self.learn_api_base.startswith("https://"):
+                raise SettingsError("LEARN_API_BASE must be an https:// address in production.")
         if self.session_idle_minutes > self.session_absolute_hours * 60:
             raise SettingsError("SESSION_IDLE_MINUTES cannot exceed SESSION_ABSOLUTE_HOURS.")
         return self

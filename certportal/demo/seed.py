@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
@@ -13,6 +14,11 @@ from certportal.auth import service as auth_service
 from certportal.auth.models import LoginSession, SignInFailure, User
 from certportal.auth.policy import Principal, Role, TeamRole
 from certportal.auth.rules import fold
+from certportal.credentials import service as credentials
+from certportal.credentials.expiry import add_months
+from certportal.credentials.models import CalendarFeed, Credential, LearnImport
+from certportal.credentials.rules import CredentialData, ExamPass, Tri
+from certportal.i18n.formatting import local_today
 from certportal.identity import service as identity
 from certportal.identity.models import IdentityMap
 from certportal.knowledge.models import KnowledgeVersion
@@ -65,7 +71,7 @@ def is_empty(session: Session) -> bool:
     return session.exec(select(func.count()).select_from(User)).one() == 0
 
 
-def load(session: Session) -> int:
+def load(session: Session, today: date | None = None) -> int:
     """Insert the demo organisation into an empty database; returns the number of people."""
     if not is_empty(session):
         raise RuntimeError("the database already has accounts; use reset to replace them")
@@ -92,6 +98,7 @@ def load(session: Session) -> int:
                     role=person.team_role.value,
                 )
             )
+    _inventories(session, today or local_today("ja"))
     _diagnoses(session)
     audit.record(
         session, action="demo.loaded", actor_label="system", detail={"people": len(PEOPLE)}
@@ -132,7 +139,12 @@ def _diagnoses(session: Session) -> None:
         },
         version=0,
     )
-    run = wizard.start(session, actor=takuya)
+    az900 = session.exec(
+        select(Credential).where(
+            Credential.user_id == takuya.user_id, Credential.certification_id == "AZ-900"
+        )
+    ).first()
+    run = wizard.start(session, actor=takuya, credential_id=az900.id if az900 else None)
     assert run.id is not None
     for question, value in SEED_STORY.items():
         wizard.answer(session, actor=takuya, run_id=run.id, question_id=question, value=value)
@@ -146,9 +158,103 @@ def _diagnoses(session: Session) -> None:
     )
 
 
+def _demo_credential(
+    cert: str,
+    earned: date,
+    provider: str,
+    *,
+    on_learn: Tri = Tri.YES,
+    counted: Tri = Tri.YES,
+    expires_on: date | None = None,
+    number: str = "",
+    notes: str = "",
+    exams: tuple[str, ...] = (),
+) -> CredentialData:
+    return CredentialData(
+        certification_id=cert,
+        exams=tuple(ExamPass(code, earned) for code in (exams or (cert,))),
+        provider=provider,
+        earned_on=earned,
+        expires_on=expires_on,
+        certification_number=number,
+        on_learn=on_learn,
+        on_learn_seen_on=earned if on_learn is Tri.YES else None,
+        counted=counted,
+        notes=notes,
+    )
+
+
+def _inventories(session: Session, today: date) -> None:
+    """Inventories drawn from the domain facts: Certiport Fundamentals from 2024 that never reached
+    Learn, Pearson VUE role-based ones (one on a personal account, not counted), an expired one, one
+    in its renewal window, one expiring within 30 days and a legacy two-year one."""
+
+    def ago(months: int, days: int = 0) -> date:
+        return date.fromordinal(add_months(today, -months).toordinal() + days)
+
+    c = _demo_credential
+    no, unknown = Tri.NO, Tri.UNKNOWN
+    inventories: dict[str, list[CredentialData]] = {
+        "takuya.nakamura": [
+            c(
+                "AZ-900",
+                date(2024, 2, 10),
+                "certiport",
+                on_learn=no,
+                counted=unknown,
+                notes="Odyssey (Certiport) で受験。Learn に表示されない。",
+            ),
+            c("AI-900", date(2024, 5, 18), "certiport", on_learn=no, counted=unknown),
+            c("AZ-104", ago(8), "pearson_vue", number="A1B2C3-4D5E"),
+        ],
+        "sakura.yamamoto": [
+            c("MS-900", date(2024, 9, 12), "certiport", on_learn=no, counted=no),
+            c("MS-102", ago(12, 20), "pearson_vue", number="F6G7H8-9J0K"),
+        ],
+        "hina.tanaka": [
+            c("AZ-104", ago(4), "pearson_vue", number="K1L2M3-N4P5"),
+            c(
+                "AZ-305",
+                ago(3),
+                "pearson_vue",
+                counted=no,
+                notes=(
+                    "個人アカウント (hina.t@outlook.jp) の Learn プロファイルにある。"
+                    "Partner Center 未関連付け。"
+                ),
+            ),
+        ],
+        "daisuke.ito": [
+            c("AZ-500", date(2021, 2, 15), "pearson_vue", counted=no),
+            c("AZ-104", ago(17), "pearson_vue", counted=no),
+            c("AZ-900", date(2020, 11, 1), "pearson_vue"),
+        ],
+        "james.wilson": [
+            c("AZ-104", ago(5), "pearson_vue"),
+            c("AZ-700", ago(2), "pearson_vue", counted=unknown),
+        ],
+        "priya.nair": [
+            c("SC-300", ago(7), "pearson_vue"),
+            c("SC-200", ago(1), "pearson_vue", on_learn=unknown, counted=unknown),
+        ],
+        "naoki.kobayashi": [
+            c("MS-700", ago(6, 10), "pearson_vue"),
+            c("PL-300", ago(9), "pearson_vue", counted=unknown),
+        ],
+    }
+    for key, items in inventories.items():
+        user = session.exec(select(User).where(User.email == f"{key}@{DEMO_DOMAIN}")).one()
+        actor = auth_service.principal_for(session, user)
+        for data in items:
+            credentials.create(session, actor=actor, data=data, source="demo")
+
+
 def wipe(session: Session) -> None:
     """Delete every row (the demo reset). Bypasses the ORM so the audit log can be cleared too."""
     for table in (
+        LearnImport,
+        CalendarFeed,
+        Credential,
         WizardRun,
         KnowledgeVersion,
         IdentityMap,

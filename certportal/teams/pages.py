@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from certportal.auth.state import AppState
+from certportal.credentials.pages import alerts_card
+from certportal.credentials.state import CredentialsState
 from certportal.teams.state import (
     Choice,
     MemberItem,
@@ -57,13 +59,18 @@ def _my_team_card(team: TeamItem) -> rx.Component:
     )
 
 
-@page("/", title="nav.home", on_load=[MyTeamsState.load, WizardListState.load])
+@page(
+    "/",
+    title="nav.home",
+    on_load=[MyTeamsState.load, WizardListState.load, CredentialsState.load],
+)
 def home_page() -> rx.Component:
     return rx.vstack(
         rx.heading(t("home.greeting"), " ", AppState.user_name, size="7", as_="h1"),
         rx.text(t("home.lead"), color=styles.MUTED_TEXT),
         rx.grid(
             rx.vstack(
+                alerts_card(),
                 resume_card(),
                 rx.heading(t("home.my_teams"), size="5", as_="h2"),
                 rx.cond(

@@ -82,6 +82,7 @@ def language_switch() -> rx.Component:
 def nav() -> rx.Component:
     return rx.hstack(
         rx.link(t("nav.home"), href="/", style=styles.nav_link),
+        rx.link(t("nav.credentials"), href="/credentials", style=styles.nav_link),
         rx.link(t("nav.wizard"), href="/wizard", style=styles.nav_link),
         rx.link(t("nav.identity"), href="/identity", style=styles.nav_link),
         rx.cond(

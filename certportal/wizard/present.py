@@ -195,7 +195,12 @@ def answers_view(bundle: Bundle, walk: Walk) -> list[AnswerView]:
 
 
 def message_values(
-    bundle: Bundle, walk: Walk, identity: Identity, name: str, locale: str
+    bundle: Bundle,
+    walk: Walk,
+    identity: Identity,
+    name: str,
+    locale: str,
+    certification_number: str = "",
 ) -> dict[str, str]:
     """The values a support message may use, in one language; private fields left out."""
     linkage = bundle.linkage
@@ -212,7 +217,7 @@ def message_values(
         "certiport_username": shared.certiport_username,
         "pc_user": shared.pc_user,
         "pc_mcid": shared.pc_mcid,
-        "certification_number": "",
+        "certification_number": certification_number,
     }
     earned = parse_date(walk.used.get(linkage.earned_on_question, ""))
     values["earned_on"] = format_date(earned, locale) if earned else ""
@@ -243,7 +248,13 @@ def message_values(
 
 
 def outcome_view(
-    bundle: Bundle, walk: Walk, *, identity: Identity, name: str, today: date
+    bundle: Bundle,
+    walk: Walk,
+    *,
+    identity: Identity,
+    name: str,
+    today: date,
+    certification_number: str = "",
 ) -> OutcomeView:
     assert walk.outcome_id is not None
     linkage = bundle.linkage
@@ -296,7 +307,9 @@ def outcome_view(
         channel = linkage.channels_by_id()[outcome.support.channel]
         texts = {
             locale: support_text.render(
-                outcome.support, locale, message_values(bundle, walk, identity, name, locale)
+                outcome.support,
+                locale,
+                message_values(bundle, walk, identity, name, locale, certification_number),
             )
             for locale in LOCALES
         }

@@ -35,6 +35,7 @@ class RunContext:
     identity: Identity
     suggestions: dict[str, str]
     today: date
+    certification_number: str = ""  # from the inventory credential the run is about
 
 
 def _own(session: Session, actor: Principal, run_id: int) -> WizardRun:
@@ -43,6 +44,15 @@ def _own(session: Session, actor: Principal, run_id: int) -> WizardRun:
         # someone else's run is "not found", not "forbidden": ids reveal nothing
         raise NotFound("wizard.error.no_run")
     return run
+
+
+def _certification_number(session: Session, run: WizardRun) -> str:
+    from certportal.credentials.models import Credential
+
+    if run.credential_id is None:
+        return ""
+    row = session.get(Credential, run.credential_id)
+    return row.certification_number if row is not None and row.user_id == run.user_id else ""
 
 
 def _answers(run: WizardRun) -> dict[str, str]:
@@ -77,9 +87,28 @@ def context(
         answers=answers,
         walk=engine.walk(bundle, answers, today=when),
         identity=identity,
+        certification_number=_certification_number(session, run),
         suggestions=suggestions(identity),
         today=when,
     )
+
+
+def _from_credential(
+    session: Session, actor: Principal, credential_id: int
+) -> tuple[str, dict[str, str]]:
+    """What one of my credentials already answers: certification, dates, provider, Learn."""
+    from certportal.credentials import service as credentials
+
+    row = credentials.get(session, actor=actor, credential_id=credential_id)
+    data = credentials.to_data(row)
+    given = {
+        "earned_on": data.earned_on.isoformat(),
+        "provider": data.provider,
+        "on_learn": data.on_learn.value,
+    }
+    if data.expires_on is not None:
+        given["expires_on"] = data.expires_on.isoformat()
+    return data.certification_id, given
 
 
 def start(
@@ -90,18 +119,40 @@ def start(
     credential_id: int | None = None,
     today: date | None = None,
 ) -> WizardRun:
-    """A new run on the active knowledge version; a certification can be passed in (e.g. from
-    the inventory), which answers the first question."""
+    """A new run on the active knowledge version. A certification can be passed in, which answers
+    the first question; or one of my credentials, which also answers what it knows (earned
+    date, provider, whether Learn shows it). Someone else's credential is "not found"."""
     version, bundle = knowledge.active(session)
+    day = today or local_today(actor.locale or "ja")
     answers: dict[str, str] = {}
+    given: dict[str, str] = {}
+    if credential_id is not None:
+        certification_id, given = _from_credential(session, actor, credential_id)
+        certification_id = certification_id or None
     if certification_id:
         question = bundle.linkage.certification_question
         try:
             answers[question] = engine.validate_answer(
-                bundle, question, certification_id, today=today or local_today(actor.locale or "ja")
+                bundle, question, certification_id, today=day
             )
         except engine.AnswerError as exc:
             raise InvalidInput(exc.key, **exc.params) from None
+    linkage = bundle.linkage
+    ids: dict[str, str | None] = {
+        "earned_on": linkage.earned_on_question,
+        "provider": linkage.provider_question,
+        "expires_on": linkage.expires_on_question,
+        "on_learn": "on_learn",
+    }
+    known = {q.id for q in linkage.questions}
+    for name, value in given.items():
+        qid = ids[name]
+        if qid is None or qid not in known or value in ("unknown", "other"):
+            continue  # not known yet: the wizard asks
+        try:
+            answers[qid] = engine.validate_answer(bundle, qid, value, today=day)
+        except engine.AnswerError:
+            continue  # "unknown" provider, an unusual date: the wizard asks instead
     assert version.id is not None
     run = WizardRun(
         user_id=actor.user_id,

@@ -131,10 +131,17 @@ class WizardStartState(AppState):
         if not self.signed_in:
             return None
         self.error = ""
-        cert = self.router.url.query_parameters.get("cert") or None
+        query = self.router.url.query_parameters
+        cert = query.get("cert") or None
+        credential = query.get("credential") or ""
         try:
             with self._acting() as (session, actor):
-                run = service.start(session, actor=actor, certification_id=cert)
+                run = service.start(
+                    session,
+                    actor=actor,
+                    certification_id=cert,
+                    credential_id=int(credential) if credential.isdigit() else None,
+                )
                 assert run.id is not None
                 ctx = service.context(session, actor=actor, run_id=run.id)
         except AuthError:
@@ -194,7 +201,12 @@ class WizardState(AppState):
         if step == RESULT:
             self.view = "result"
             self.outcome = present.outcome_view(
-                ctx.bundle, walk, identity=ctx.identity, name=self.user_name, today=ctx.today
+                ctx.bundle,
+                walk,
+                identity=ctx.identity,
+                name=self.user_name,
+                today=ctx.today,
+                certification_number=ctx.certification_number,
             )
             return
         if step == CHECK:

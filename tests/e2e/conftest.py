@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.server import ROOT, RunningApp, start_app
+from tests.fakes.learn_server import FakeLearn
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -63,9 +64,22 @@ _SHARED: list[RunningApp] = []
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """One production server for every browser test (the build is the slow part)."""
-    running = start_app(tmp_path_factory.mktemp("app"))
+def fake_learn() -> Iterator[FakeLearn]:
+    """A local server standing in for Microsoft Learn's transcript endpoint."""
+    server = FakeLearn()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, fake_learn: FakeLearn) -> Iterator[RunningApp]:
+    """One production server for every browser test (the build is the slow part). Transcript
+    share links are read from the local stand-in for Learn."""
+    running = start_app(
+        tmp_path_factory.mktemp("app"),
+        extra_env={"LEARN_API_BASE": fake_learn.base_url, "LEARN_TIMEOUT_SECONDS": "10"},
+    )
     _SHARED.append(running)
     yield running
     running.stop()

@@ -93,7 +93,7 @@ def start_app(
             "127.0.0.1",
         ],
         cwd=ROOT,
-        env=_env(database_url, extra_env or {}),
+        env=_env(database_url, {"BASE_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

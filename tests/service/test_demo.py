@@ -158,3 +158,51 @@ def test_manage_check_accepts_production_with_real_secret(
     monkeypatch.setenv("SECRET_KEY", "p" * 48)
     get_settings.cache_clear()
     assert manage.main(["check"]) == 0
+
+
+def test_demo_inventories_tell_the_domain_story(session: Session) -> None:
+    """Certiport AZ-900/AI-900 from 2024 and a Certiport MS-900 not on Learn, Pearson VUE
+    AZ-104/AZ-305 (one on a personal account, not counted), an expired certification, one in its
+    renewal window, one expiring within 30 days, a legacy two-year one; the seed diagnosis is
+    about the AZ-900 credential."""
+    from datetime import date
+
+    from certportal.credentials import service as credentials
+    from certportal.credentials.expiry import ExpiryStatus
+    from certportal.credentials.models import Credential
+    from certportal.credentials.rules import Row
+    from certportal.wizard.models import WizardRun
+
+    today = date(2026, 11, 23)
+    seed.load(session, today=today)
+    session.commit()
+
+    def rows(key: str) -> dict[str, Row]:
+        user = session.exec(select(User).where(User.email == f"{key}@{seed.DEMO_DOMAIN}")).one()
+        actor = auth_service.principal_for(session, user)
+        return {
+            r.data.certification_id: r
+            for r in credentials.list_rows(session, actor=actor, today=today)
+        }
+
+    takuya = rows("takuya.nakamura")
+    assert takuya["AZ-900"].data.provider == "certiport"
+    assert takuya["AZ-900"].data.earned_on.year == 2024
+    assert takuya["AZ-900"].data.on_learn.value == "no"
+    assert takuya["AI-900"].data.provider == "certiport"
+    assert takuya["AZ-104"].expiry.status is ExpiryStatus.RENEWAL_WINDOW
+    assert rows("sakura.yamamoto")["MS-900"].data.provider == "certiport"
+    assert rows("sakura.yamamoto")["MS-102"].expiry.status is ExpiryStatus.EXPIRES_SOON
+    hina = rows("hina.tanaka")
+    assert hina["AZ-305"].data.counted.value == "no"
+    assert "個人" in hina["AZ-305"].data.notes
+    daisuke = rows("daisuke.ito")
+    legacy = daisuke["AZ-500"]
+    assert legacy.expiry.expires_on == date(2023, 2, 15)  # legacy: two years
+    assert daisuke["AZ-104"].expiry.status is ExpiryStatus.EXPIRED
+    assert rows("shota.watanabe") == {}  # someone with an empty inventory
+
+    run = session.exec(select(WizardRun).where(WizardRun.status == "done")).first()
+    assert run is not None and run.credential_id is not None
+    linked = session.get(Credential, run.credential_id)
+    assert linked is not None and linked.certification_id == "AZ-900"
