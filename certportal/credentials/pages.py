@@ -63,7 +63,12 @@ def diagnose_button(item: CredItem) -> rx.Component:
     return rx.cond(
         item.diagnose,
         rx.link(
-            rx.button(rx.icon("stethoscope", size=14), t("credentials.diagnose"), size="1"),
+            rx.button(
+                rx.icon("stethoscope", size=14),
+                t("credentials.diagnose"),
+                size="1",
+                white_space="nowrap",
+            ),
             href=f"/wizard/new?credential={item.id}",
             aria_label=t("credentials.diagnose") + " " + lt(item.name),
         ),
@@ -305,7 +310,6 @@ def _option(option: CertOption) -> rx.Component:
         variant="ghost",
         type="button",
         on_click=CredentialFormState.choose(option.id),
-        justify="start",
         width="100%",
         class_name="cp-cert-option",
     )
@@ -998,6 +1002,32 @@ def learn_import_page() -> rx.Component:
                 size="2",
                 color=styles.MUTED_TEXT,
             ),
+        ),
+        rx.cond(
+            s.kept_personal,
+            rx.hstack(
+                rx.text(t("credentials.import.kept_personal"), size="2"),
+                rx.button(
+                    t("credentials.import.forget"),
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=s.ask_forget,
+                    id="forget-personal",
+                ),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+            ),
+        ),
+        confirm_dialog(
+            is_open=s.confirm_forget,
+            title=t("credentials.import.forget"),
+            subject=t("credentials.import.title"),
+            body=t("credentials.import.forget_body"),
+            confirm_label=t("credentials.import.forget"),
+            on_cancel=s.cancel_forget,
+            on_confirm=s.forget,
         ),
         rx.vstack(
             rx.heading(t("credentials.import.how_title"), size="3", as_="h3"),

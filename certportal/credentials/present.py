@@ -20,6 +20,7 @@ from certportal.credentials.rules import (
     Tri,
     needs_diagnosis,
     search_catalog,
+    status_of,
 )
 from certportal.i18n.formatting import format_date
 
@@ -162,17 +163,18 @@ class ImportItem:
     credential_id: int = 0
 
 
-def _new(item: NewItem, catalog: Mapping[str, CatalogEntry]) -> ImportItem:
+def _new(
+    item: NewItem, catalog: Mapping[str, CatalogEntry], *, history: bool = False
+) -> ImportItem:
     entry = catalog.get(item.data.certification_id)
+    note = "credentials.import.will_add" if item.in_catalog else "credentials.import.will_add_other"
     return ImportItem(
         name=name_of(item.data, entry) if entry else both(item.learn.name),
         code=item.data.certification_id,
         number=item.learn.certification_number,
         earned=day_text(item.learn.earned_on),
         expires=day_text(item.learn.expires_on),
-        note="credentials.import.will_add"
-        if item.in_catalog
-        else "credentials.import.will_add_other",
+        note="credentials.import.will_add_if_ticked" if history else note,
     )
 
 
@@ -194,14 +196,15 @@ def _matched(item: MatchedItem, catalog: Mapping[str, CatalogEntry]) -> ImportIt
     )
 
 
-def _missing(item: Existing, catalog: Mapping[str, CatalogEntry]) -> ImportItem:
+def _missing(item: Existing, catalog: Mapping[str, CatalogEntry], today: date) -> ImportItem:
     data = item.data
+    entry = catalog.get(data.certification_id)
     return ImportItem(
-        name=name_of(data, catalog.get(data.certification_id)),
+        name=name_of(data, entry),
         code=data.certification_id,
         number=data.certification_number,
         earned=day_text(data.earned_on),
-        expires=day_text(data.expires_on),
+        expires=day_text(status_of(data, entry, today).expires_on),
         note="credentials.import.will_mark_missing",
         credential_id=item.id,
     )
@@ -231,12 +234,13 @@ def import_view(
     contact_email: str,
     exams: int,
     applied_skills: int,
+    today: date,
 ) -> ImportView:
     return ImportView(
         new=[_new(i, catalog) for i in preview.new],
         matched=[_matched(i, catalog) for i in preview.matched],
-        history=[_new(i, catalog) for i in preview.history],
-        missing=[_missing(i, catalog) for i in preview.not_on_learn],
+        history=[_new(i, catalog, history=True) for i in preview.history],
+        missing=[_missing(i, catalog, today) for i in preview.not_on_learn],
         user_name=user_name,
         legal_name=legal_name,
         mcid=mcid,

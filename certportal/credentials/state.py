@@ -382,6 +382,8 @@ class LearnImportState(AppState):
     include_history: bool = False
     keep_personal: bool = False
     last_import: present.L = {}
+    kept_personal: bool = False
+    confirm_forget: bool = False
     missing_after: list[present.ImportItem] = []
     _transcript: Transcript | None = None
     _share_id: str = ""
@@ -408,7 +410,29 @@ class LearnImportState(AppState):
                 last = service.last_import(session, actor=actor)
         except AuthError:
             return self._on_auth_error()
-        self.last_import = present.day_text(last.imported_at.date()) if last else {}
+        self.last_import = present.day_text(last.imported_at.date() if last else None)
+        self.kept_personal = bool(last and (last.legal_name or last.mcid or last.contact_email))
+        self.confirm_forget = False
+        return None
+
+    @rx.event
+    def ask_forget(self) -> None:
+        self.confirm_forget = True
+
+    @rx.event
+    def cancel_forget(self) -> None:
+        self.confirm_forget = False
+
+    @rx.event
+    def forget(self) -> rx.event.EventSpec | None:
+        self.confirm_forget = False
+        try:
+            with self._acting() as (session, actor):
+                service.forget_personal_data(session, actor=actor)
+        except AuthError:
+            return self._on_auth_error()
+        self.kept_personal = False
+        self.result = self._tr("credentials.import.forgotten")
         return None
 
     @rx.event
@@ -471,6 +495,7 @@ class LearnImportState(AppState):
                 contact_email=transcript.contact_email,
                 exams=len(transcript.exams),
                 applied_skills=len(transcript.applied_skills),
+                today=_today(self.locale),
             )
             self.has_preview = True
 
@@ -503,6 +528,10 @@ class LearnImportState(AppState):
             self.error = self._error_text(exc)
             return
         self.saving = False
+        self.kept_personal = self.kept_personal or (
+            self.keep_personal
+            and bool(transcript.legal_name or transcript.mcid or transcript.contact_email)
+        )
         self._clear()
         self.missing_after = missing
         self.result = self._tr(

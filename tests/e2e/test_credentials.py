@@ -129,10 +129,11 @@ def test_import_from_learn_with_preview_in_english(page: Page, fake_learn: FakeL
     # errors say what happened and leave everything as it was
     link.fill("https://learn.microsoft.com/en-us/users/james-wilson/transcript/nosuchid01")
     page.get_by_role("button", name="Read transcript").click()
-    expect(page.locator("#import-error")).to_contain_text("nothing")
+    expect(page.locator("#import-error")).to_contain_text("no shared transcript")
+    expect(page.locator("#import-error")).to_contain_text("Nothing was changed")
     link.fill("https://evil.example.com/en-us/users/james-wilson/transcript/e2ejames01")
     page.get_by_role("button", name="Read transcript").click()
-    expect(page.locator("#import-error")).to_be_visible()
+    expect(page.locator("#import-error")).to_contain_text("not a transcript share link")
 
     # a slow answer shows the progress indicator, then the preview
     fake_learn.transcripts["slowanswer"] = JAMES_TRANSCRIPT
@@ -144,14 +145,21 @@ def test_import_from_learn_with_preview_in_english(page: Page, fake_learn: FakeL
     expect(page.locator("#import-new")).to_contain_text("AZ-305")
     expect(page.locator("#import-matched")).to_contain_text("AZ-104")
     expect(page.locator("#import-history")).to_contain_text("AZ-500")
+    expect(page.locator("#import-history")).to_contain_text("Added only if you tick")
     expect(page.locator("#import-missing")).to_contain_text("AZ-700")
     expect(page.get_by_text("Keep my legal name, MCID and contact e-mail")).to_be_visible()
     shot(page, "credentials-import-preview-en")
+    page.get_by_text("Keep my legal name, MCID and contact e-mail").click()
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("#import-done")).to_contain_text(
         "1 added, 1 confirmed on Learn, 1 not on Learn"
     )
     shot(page, "credentials-import-done-en")
+    # the person agreed to keep their legal name and MCID; they can take that back
+    page.locator("#forget-personal").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Forget them").click()
+    expect(page.get_by_text("The personal data kept from your imports was erased.")).to_be_visible()
+    expect(page.locator("#forget-personal")).to_have_count(0)
 
     page.goto("/credentials")
     rows = page.locator(".cp-cred-row")
