@@ -1,7 +1,8 @@
 """Import a Learn transcript of 200 certifications: parse, compare with an inventory, save.
 
-Prints JSON with the median and worst of several runs, in milliseconds, for each phase and in
-total (the issue's budget: under 100 ms on the development machine). Not a test: nothing here
+Prints JSON with the median and worst of several warm runs, in milliseconds, for each phase and
+in total, plus the very first (cold) import of the process (the issue's budget: under 100 ms on
+the development machine). Not a test: nothing here
 asserts a time. Run: ``make bench`` or ``.venv/bin/python bench/import_transcript.py``.
 """
 
@@ -73,7 +74,7 @@ def one_run(workdir: Path, index: int, data: dict[str, object]) -> dict[str, flo
             session,
             email=f"b{index}@example.com",
             display_name="Bench",
-            password="x" * 12,
+            password="bench horse battery staple",  # noqa: S106 (a throwaway database)
             role=Role.MEMBER,
         )
         actor = auth_service.principal_for(session, user)
@@ -122,7 +123,8 @@ def one_run(workdir: Path, index: int, data: dict[str, object]) -> dict[str, flo
 def main() -> None:
     data = payload(SIZE)
     with tempfile.TemporaryDirectory() as tmp:
-        runs = [one_run(Path(tmp), i, data) for i in range(RUNS)]
+        cold = one_run(Path(tmp), 0, data)  # first use of the code paths in this process
+        runs = [one_run(Path(tmp), i, data) for i in range(1, RUNS + 1)]
     figures = {
         key: {
             "median": round(statistics.median(r[key] for r in runs), 2),
@@ -130,11 +132,14 @@ def main() -> None:
         }
         for key in runs[0]
     }
-    print(
-        json.dumps(
-            {"certifications": SIZE, "runs": RUNS, "database": "sqlite", **figures}, indent=2
-        )
-    )
+    summary = {
+        "certifications": SIZE,
+        "warm_runs": RUNS,
+        "database": "sqlite",
+        "cold_first_import_ms": round(cold["total_first_import_ms"], 2),
+        **figures,
+    }
+    print(json.dumps(summary, indent=2))
 
 
 if __name__ == "__main__":

@@ -159,13 +159,18 @@ def _check_catalog(session: Session, data: CredentialData) -> None:
         raise InvalidInput("credentials.error.unknown_certification", field="certification")
 
 
+def _new_row(actor: Principal, data: CredentialData, source: str) -> Credential:
+    row = Credential(user_id=actor.user_id, earned_on=data.earned_on, source=source)
+    _write(row, data)
+    return row
+
+
 def create(
     session: Session, *, actor: Principal, data: CredentialData, source: str = "manual"
 ) -> Credential:
     _check_catalog(session, data)
     _check_room(session, actor, 1)
-    row = Credential(user_id=actor.user_id, earned_on=data.earned_on, source=source)
-    _write(row, data)
+    row = _new_row(actor, data, source)
     session.add(row)
     session.flush()
     return row
@@ -184,7 +189,7 @@ def update(
         .values(version=version + 1, updated_at=utcnow())
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
+        # nothing was changed by the statement; the caller's transaction decides the rest
         raise Conflict("credentials.error.changed_meanwhile")
     session.refresh(row)
     _write(row, data)
@@ -269,18 +274,20 @@ def apply_transcript(
     if tuple(sorted(tuple(f) for f in fingerprint)) != preview.fingerprint:
         raise Conflict("credentials.import.error.changed_meanwhile")
     adding = [*preview.new, *(preview.history if include_history else ())]
-    _check_room(session, actor, len(adding))
-    for item in adding:
-        create(session, actor=actor, data=item.data, source="learn")
+    mine = {row.id: row for row in _own_rows(session, actor.user_id)}
+    if len(mine) + len(adding) > MAX_CREDENTIALS:
+        raise InvalidInput("credentials.error.too_many", limit=MAX_CREDENTIALS)
+    # the matching took certifications from the catalog: no per-row checks needed
+    session.add_all([_new_row(actor, item.data, "learn") for item in adding])
     stamp = utcnow()
     for matched in preview.matched:
-        row = _own(session, actor, matched.existing.id)
+        row = mine[matched.existing.id]
         _write(row, matched.data)
         row.version += 1
         row.updated_at = stamp
         session.add(row)
     for missing in preview.not_on_learn:
-        row = _own(session, actor, missing.id)
+        row = mine[missing.id]
         if row.on_learn != Tri.NO.value:
             row.on_learn = Tri.NO.value
             row.version += 1
@@ -343,8 +350,11 @@ def _today_any(today: date | None) -> date:
 def import_csv(session: Session, *, actor: Principal, rows: Sequence[CredentialData]) -> int:
     """Add the valid rows the person chose to import, all or none."""
     _check_room(session, actor, len(rows))
-    for data in rows:
-        create(session, actor=actor, data=data, source="csv")
+    known = catalog(session)
+    if any(d.certification_id and d.certification_id not in known for d in rows):
+        raise InvalidInput("credentials.error.unknown_certification", field="certification")
+    session.add_all([_new_row(actor, data, "csv") for data in rows])
+    session.flush()
     return len(rows)
 
 
