@@ -1035,6 +1035,7 @@ def learn_import_page() -> rx.Component:
                 rx.el.li(t("credentials.import.how_1")),
                 rx.el.li(t("credentials.import.how_2")),
                 rx.el.li(t("credentials.import.how_3")),
+                class_name="cp-ol",
             ),
             rx.text(t("credentials.import.source_note"), size="1", color=styles.MUTED_TEXT),
             style={**styles.card, "background": styles.BRAND_SOFT},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ from certportal.learn import links
 from certportal.learn.transcript import Transcript
 
 STATUSES = tuple(s.value for s in rules.ExpiryStatus)
+log = logging.getLogger(__name__)
 
 
 def _today(locale: str) -> date:
@@ -471,6 +473,12 @@ class LearnImportState(AppState):
             async with self:
                 self.fetching = False
                 self.error = self._error_text(exc)
+            return
+        except Exception:  # a bug must not leave the spinner turning forever
+            log.exception("reading a Learn transcript failed")
+            async with self:
+                self.fetching = False
+                self.error = self._tr("learn.error.unavailable")
             return
         async with self:
             self.fetching = False
