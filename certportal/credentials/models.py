@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from certportal.clock import utcnow
+
+# SQLAlchemy's optimistic locking: every UPDATE of a credential says "WHERE version = <the version
+# read>" and bumps it; an UPDATE that matches nothing (someone saved meanwhile) raises
+# StaleDataError, which the service turns into a Conflict.
+_VERSION = Column("version", Integer, nullable=False)
 
 
 class Credential(SQLModel, table=True):
@@ -30,9 +35,11 @@ class Credential(SQLModel, table=True):
     notes: str = Field(default="", sa_column=Column(Text, nullable=False))
     private_fields: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     source: str = Field(default="manual", max_length=16)  # manual, learn, csv, demo
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_VERSION)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    __mapper_args__ = {"version_id_col": _VERSION}
 
 
 class CalendarFeed(SQLModel, table=True):

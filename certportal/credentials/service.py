@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import update as sql_update
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from certportal.auth.models import User
@@ -179,23 +180,25 @@ def create(
 def update(
     session: Session, *, actor: Principal, credential_id: int, data: CredentialData, version: int
 ) -> Credential:
-    """Save my edit of a credential, if nobody saved it since I read ``version``."""
+    """Save my edit of a credential, if nobody saved it since I read ``version``. The UPDATE
+    itself checks the version (see models), so of two saves racing over the same version only
+    one is written."""
     _check_catalog(session, data)
     row = _own(session, actor, credential_id)
-    # claim the next version atomically: of two saves over the same version only one matches
-    claimed = session.execute(
-        sql_update(Credential)
-        .where(col(Credential.id) == credential_id, col(Credential.version) == version)
-        .values(version=version + 1, updated_at=utcnow())
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        # nothing was changed by the statement; the caller's transaction decides the rest
+    if row.version != version:
         raise Conflict("credentials.error.changed_meanwhile")
-    session.refresh(row)
     _write(row, data)
+    row.updated_at = utcnow()
     session.add(row)
-    session.flush()
+    _flush_or_conflict(session, "credentials.error.changed_meanwhile")
     return row
+
+
+def _flush_or_conflict(session: Session, key: str) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(key) from None
 
 
 def delete(session: Session, *, actor: Principal, credential_id: int) -> None:
@@ -283,14 +286,12 @@ def apply_transcript(
     for matched in preview.matched:
         row = mine[matched.existing.id]
         _write(row, matched.data)
-        row.version += 1
         row.updated_at = stamp
         session.add(row)
     for missing in preview.not_on_learn:
         row = mine[missing.id]
         if row.on_learn != Tri.NO.value:
             row.on_learn = Tri.NO.value
-            row.version += 1
             row.updated_at = stamp
             session.add(row)
     session.add(
@@ -306,7 +307,8 @@ def apply_transcript(
             not_on_learn=len(preview.not_on_learn),
         )
     )
-    session.flush()
+    # each UPDATE checks the version the preview compared: a save in between refuses it all
+    _flush_or_conflict(session, "credentials.import.error.changed_meanwhile")
     return ImportResult(len(adding), len(preview.matched), len(preview.not_on_learn))
 
 

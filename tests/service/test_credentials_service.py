@@ -97,6 +97,27 @@ def test_second_save_over_the_same_version_is_refused(engine: Engine, member: Pr
         third.commit()
 
 
+def test_a_save_racing_past_the_version_check_is_refused(engine: Engine, member: Principal) -> None:
+    """Both saves read version 1 and pass the check; the UPDATE itself refuses the later one."""
+    with Session(engine) as s:
+        row = service.create(s, actor=member, data=cred())
+        s.commit()
+        cid = row.id
+    assert cid is not None
+    with Session(engine) as slow, Session(engine) as fast:
+        assert service.get(slow, actor=member, credential_id=cid).version == 1  # read, then...
+        service.update(fast, actor=member, credential_id=cid, data=cred(notes="fast"), version=1)
+        fast.commit()
+        with pytest.raises(Conflict):  # ...write over the version it read
+            service.update(
+                slow, actor=member, credential_id=cid, data=cred(notes="slow"), version=1
+            )
+        slow.rollback()
+    with Session(engine) as check:
+        stored = check.get(Credential, cid)
+        assert stored is not None and (stored.notes, stored.version) == ("fast", 2)
+
+
 def test_delete_keeps_diagnoses_but_unlinks_them(session: Session, member: Principal) -> None:
     row = service.create(session, actor=member, data=cred("AZ-900", date(2024, 2, 10)))
     session.commit()
