@@ -732,6 +732,32 @@ def credential_detail_page() -> rx.Component:
             ),
             style=styles.card,
         ),
+        rx.vstack(
+            rx.heading(t("credentials.diagnoses_title"), size="4", as_="h2"),
+            rx.cond(
+                s.runs.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        s.runs,
+                        lambda run: rx.hstack(
+                            rx.link(
+                                rx.cond(run.done, lt(run.outcome), t("wizard.in_progress")),
+                                href=run.href,
+                            ),
+                            rx.text(lt(run.updated), size="1", color=styles.MUTED_TEXT),
+                            spacing="3",
+                            align="center",
+                            wrap="wrap",
+                        ),
+                    ),
+                    spacing="2",
+                    id="credential-runs",
+                ),
+                rx.text(t("credentials.no_diagnoses"), size="2", color=styles.MUTED_TEXT),
+            ),
+            style=styles.card,
+            spacing="2",
+        ),
         rx.hstack(
             rx.link(
                 rx.button(rx.icon("pencil", size=14), t("common.edit")),

@@ -22,8 +22,11 @@ from certportal.credentials import csvio, present, rules, service
 from certportal.credentials.rules import LEVELS, PROVIDERS, SORTS, CredentialData
 from certportal.errors import AuthError, CertportalError
 from certportal.i18n.formatting import local_today
+from certportal.knowledge.schema import KnowledgeError
 from certportal.learn import links
 from certportal.learn.transcript import Transcript
+from certportal.wizard import service as wizard_service
+from certportal.wizard.state import RunItem, run_item
 
 STATUSES = tuple(s.value for s in rules.ExpiryStatus)
 log = logging.getLogger(__name__)
@@ -317,6 +320,7 @@ class CredentialFormState(AppState):
 class CredentialDetailState(AppState):
     credential_id: int = 0
     detail: present.Detail = present.Detail()
+    runs: list[RunItem] = []
     missing: bool = False
     loaded: bool = False
     saved: bool = False
@@ -337,6 +341,15 @@ class CredentialDetailState(AppState):
             with self._acting() as (session, actor):
                 row, _ = service.get_row(session, actor=actor, credential_id=self.credential_id)
                 entry = service.catalog(session).get(row.data.certification_id)
+                runs = []
+                for run in wizard_service.list_runs(
+                    session, actor=actor, credential_id=self.credential_id
+                ):
+                    try:
+                        ctx = wizard_service.context(session, actor=actor, run_id=run.id or 0)
+                    except KnowledgeError:
+                        continue  # its knowledge version cannot be read any more
+                    runs.append(run_item(run, ctx))
         except AuthError:
             return self._on_auth_error()
         except CertportalError as exc:
@@ -345,6 +358,7 @@ class CredentialDetailState(AppState):
             self.loaded = True
             return None
         self.detail = present.detail(row, entry)
+        self.runs = runs
         self.loaded = True
         return None
 

@@ -223,12 +223,17 @@ def finish(
     return context(session, actor=actor, run_id=run_id, today=today)
 
 
-def list_runs(session: Session, *, actor: Principal) -> Sequence[WizardRun]:
+def list_runs(
+    session: Session, *, actor: Principal, credential_id: int | None = None
+) -> Sequence[WizardRun]:
+    """My diagnoses, newest first; only those about one of my credentials when it is given."""
+    query = select(WizardRun).where(WizardRun.user_id == actor.user_id)
+    if credential_id is not None:
+        query = query.where(WizardRun.credential_id == credential_id)
     return session.exec(
-        select(WizardRun)
-        .where(WizardRun.user_id == actor.user_id)
-        .order_by(col(WizardRun.updated_at).desc(), col(WizardRun.id).desc())
-        .limit(MAX_RUNS_LISTED)
+        query.order_by(col(WizardRun.updated_at).desc(), col(WizardRun.id).desc()).limit(
+            MAX_RUNS_LISTED
+        )
     ).all()
 
 

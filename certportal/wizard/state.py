@@ -42,7 +42,7 @@ class RunItem:
     version: int = 0
 
 
-def _run_item(run: service.WizardRun, ctx: service.RunContext) -> RunItem:
+def run_item(run: service.WizardRun, ctx: service.RunContext) -> RunItem:
     outcome = ctx.bundle.linkage.outcomes_by_id().get(run.outcome_id or "")
     step = RESULT if run.status == DONE else (ctx.walk.current or CHECK)
     return RunItem(
@@ -78,7 +78,7 @@ class WizardListState(AppState):
                     ctx = service.context(session, actor=actor, run_id=run.id)
                 except KnowledgeError:
                     continue  # its knowledge version cannot be read any more: leave it out
-                items.append(_run_item(run, ctx))
+                items.append(run_item(run, ctx))
         self.runs = items
         self.resume = [r for r in items if not r.done][:1]
         self.loaded = True

@@ -169,6 +169,10 @@ def test_import_from_learn_with_preview_in_english(page: Page, fake_learn: FakeL
     az700.get_by_role("link", name=re.compile("^Diagnose")).click()
     page.wait_for_url(re.compile(r"/wizard/\d+/"))
     expect(page.get_by_text("Azure Network Engineer Associate").first).to_be_visible()
+    # the credential lists the diagnosis started from it
+    page.goto("/credentials")
+    page.locator(".cp-cred-row").filter(has_text="AZ-700").get_by_role("link").first.click()
+    expect(page.locator("#credential-runs")).to_contain_text("In progress")
 
 
 def test_csv_export_import_and_calendar_in_english(page: Page, app: RunningApp) -> None:
