@@ -673,7 +673,7 @@ def credential_detail_page() -> rx.Component:
                 ),
                 _item("credentials.field.earned_on", lt(item.earned)),
                 _item(
-                    "credentials.field.expires_on",
+                    "credentials.col_expires",
                     rx.cond(
                         lt(item.expires) != "",
                         lt(item.expires),
