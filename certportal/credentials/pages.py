@@ -1096,7 +1096,7 @@ def csv_page() -> rx.Component:
 
     def error_row(e: CsvErrorItem) -> rx.Component:
         return rx.table.row(
-            rx.table.cell(e.line), rx.table.cell(rx.code(e.field)), rx.table.cell(e.message)
+            rx.table.cell(e.line), rx.table.cell(rx.code(e.field)), rx.table.cell(t_var(e.key))
         )
 
     def valid_row(r: CsvRowItem) -> rx.Component:

@@ -571,7 +571,7 @@ class LearnImportState(AppState):
 class CsvErrorItem:
     line: int = 0
     field: str = ""
-    message: str = ""
+    key: str = ""  # message key: the page shows it in the current language
 
 
 @dataclasses.dataclass
@@ -645,9 +645,7 @@ class CsvState(AppState):
             )
             for r in parsed.rows
         ]
-        self.problems = [
-            CsvErrorItem(e.line, e.field, self._tr(e.key)) for e in parsed.errors[:500]
-        ]
+        self.problems = [CsvErrorItem(e.line, e.field, e.key) for e in parsed.errors[:500]]
         return None
 
     @rx.event
