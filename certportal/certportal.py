@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from certportal.api.health import build_api
+from certportal.audit import pages as audit_pages
 from certportal.auth import pages as auth_pages
 from certportal.credentials import pages as credential_pages
 from certportal.identity import pages as identity_pages
@@ -32,5 +33,6 @@ PAGE_MODULES = (
     wizard_pages,
     identity_pages,
     knowledge_pages,
+    audit_pages,
 )
 add_pages(app)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from certportal.audit.models import AuditEntry
@@ -82,3 +84,64 @@ def list_entries(
     if action:
         query = query.where(AuditEntry.action == action)
     return session.exec(query).all()
+
+
+PAGE_SIZE_MAX = 200
+_JST = timezone(timedelta(hours=9))
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """What an admin filters the log by. Dates are whole days where the admin is (JST for
+    Japanese, UTC otherwise); ``person`` is part of the actor's e-mail, case-insensitive."""
+
+    action: str = ""  # an exact action, or a family such as "credentials." (ends with a dot)
+    person: str = ""
+    since: date | None = None
+    until: date | None = None
+    locale: str = "ja"
+
+
+def _day_start(day: date, locale: str) -> datetime:
+    zone = _JST if locale == "ja" else UTC
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def search(
+    session: Session,
+    *,
+    actor: Principal,
+    query: AuditQuery,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[Sequence[AuditEntry], int]:
+    """Entries matching ``query``, newest first, and how many match in all. Admins only."""
+    require_admin(actor)
+    conditions = []
+    if query.action.endswith("."):
+        conditions.append(col(AuditEntry.action).startswith(query.action, autoescape=True))
+    elif query.action:
+        conditions.append(col(AuditEntry.action) == query.action)
+    person = query.person.strip().lower()[:100]
+    if person:
+        conditions.append(func.lower(col(AuditEntry.actor_label)).contains(person, autoescape=True))
+    if query.since is not None:
+        conditions.append(col(AuditEntry.at) >= _day_start(query.since, query.locale))
+    if query.until is not None:
+        end = _day_start(query.until + timedelta(days=1), query.locale)
+        conditions.append(col(AuditEntry.at) < end)
+    total = session.exec(select(func.count()).select_from(AuditEntry).where(*conditions)).one()
+    rows = session.exec(
+        select(AuditEntry)
+        .where(*conditions)
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+        .limit(max(1, min(limit, PAGE_SIZE_MAX)))
+        .offset(max(0, offset))
+    ).all()
+    return rows, int(total)
+
+
+def actions(session: Session, *, actor: Principal) -> list[str]:
+    """Every action recorded so far (for the filter), sorted."""
+    require_admin(actor)
+    return sorted(session.exec(select(AuditEntry.action).distinct()).all())

@@ -18,6 +18,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
+from certportal.audit import service as audit
 from certportal.auth.models import User
 from certportal.auth.policy import Principal
 from certportal.auth.service import hash_token
@@ -209,6 +210,14 @@ def delete(session: Session, *, actor: Principal, credential_id: int) -> None:
         .where(col(WizardRun.credential_id) == credential_id)
         .values(credential_id=None)
     )
+    audit.record_by(
+        session,
+        actor,
+        "credentials.delete",
+        target_type="credential",
+        target_id=credential_id,
+        detail={"certification": row.certification_id or row.other_name},
+    )
     session.delete(row)
     session.flush()
 
@@ -307,6 +316,17 @@ def apply_transcript(
             not_on_learn=len(preview.not_on_learn),
         )
     )
+    audit.record_by(
+        session,
+        actor,
+        "credentials.import_learn",
+        detail={
+            "added": len(adding),
+            "matched": len(preview.matched),
+            "not_on_learn": len(preview.not_on_learn),
+            "personal_data_kept": keep_personal,
+        },
+    )
     # each UPDATE checks the version the preview compared: a save in between refuses it all
     _flush_or_conflict(session, "credentials.import.error.changed_meanwhile")
     return ImportResult(len(adding), len(preview.matched), len(preview.not_on_learn))
@@ -335,6 +355,7 @@ def forget_personal_data(session: Session, *, actor: Principal) -> int:
 
 def export_csv(session: Session, *, actor: Principal, today: date | None = None) -> str:
     rows = rules.sort_rows(list_rows(session, actor=actor, today=today), "name")
+    audit.record_by(session, actor, "credentials.export", detail={"rows": len(rows)})
     return csvio.export_csv([(r.data, r.name) for r in rows])
 
 
@@ -356,6 +377,7 @@ def import_csv(session: Session, *, actor: Principal, rows: Sequence[CredentialD
     if any(d.certification_id and d.certification_id not in known for d in rows):
         raise InvalidInput("credentials.error.unknown_certification", field="certification")
     session.add_all([_new_row(actor, data, "csv") for data in rows])
+    audit.record_by(session, actor, "credentials.import_csv", detail={"rows": len(rows)})
     session.flush()
     return len(rows)
 
@@ -384,6 +406,7 @@ def create_feed(session: Session, *, actor: Principal) -> str:
         row.created_at = utcnow()
         row.last_read_at = None
     session.add(row)
+    audit.record_by(session, actor, "credentials.calendar_created")
     session.flush()
     return token
 
@@ -391,6 +414,7 @@ def create_feed(session: Session, *, actor: Principal) -> str:
 def revoke_feed(session: Session, *, actor: Principal) -> None:
     row = feed(session, actor=actor)
     if row is not None:
+        audit.record_by(session, actor, "credentials.calendar_revoked")
         session.delete(row)
         session.flush()
 

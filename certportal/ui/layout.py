@@ -91,6 +91,7 @@ def nav() -> rx.Component:
                 rx.link(t("nav.people"), href="/admin/people", style=styles.nav_link),
                 rx.link(t("nav.teams"), href="/admin/teams", style=styles.nav_link),
                 rx.link(t("nav.knowledge"), href="/admin/knowledge", style=styles.nav_link),
+                rx.link(t("nav.audit"), href="/admin/audit", style=styles.nav_link),
             ),
         ),
         spacing="1",

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from certportal.audit import service as audit
 from certportal.auth.policy import Principal
 from certportal.clock import utcnow
 from certportal.errors import InvalidInput, NotFound
@@ -246,5 +247,14 @@ def latest_unfinished(session: Session, *, actor: Principal) -> WizardRun | None
 
 
 def delete(session: Session, *, actor: Principal, run_id: int) -> None:
-    session.delete(_own(session, actor, run_id))
+    run = _own(session, actor, run_id)
+    audit.record_by(
+        session,
+        actor,
+        "wizard.delete",
+        target_type="wizard_run",
+        target_id=run_id,
+        detail={"certification": run.certification_id},
+    )
+    session.delete(run)
     session.flush()

@@ -136,3 +136,123 @@ def test_adding_entries_is_allowed_alongside(session: Session, entries: list[Aud
     session.flush()  # no AppendOnlyError for new rows
     session.commit()
     assert count(session, AuditEntry) == 4
+
+
+# --- the admin page's search ---------------------------------------------------------------
+
+
+@pytest.fixture
+def log(session: Session, admin: Principal, member: Principal) -> None:
+    from datetime import UTC, datetime
+
+    # 2026-11-22 23:30 UTC is already 2026-11-23 in Japan
+    audit.record_by(
+        session, member, "credentials.export", at=datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    )
+    audit.record_by(
+        session,
+        member,
+        "credentials.delete",
+        target_type="credential",
+        target_id=7,
+        at=datetime(2026, 11, 21, 10, 0, tzinfo=UTC),
+    )
+    audit.record_by(
+        session, admin, "knowledge.publish", at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    )
+    audit.record(
+        session,
+        action="auth.sign_in_failed",
+        actor_label="who_%@example.com",
+        at=datetime(2026, 11, 19, 10, 0, tzinfo=UTC),
+    )
+    session.commit()
+
+
+def actions_of(rows: object) -> list[str]:
+    return [r.action for r in rows]  # type: ignore[attr-defined]
+
+
+def test_search_filters_by_action_family_person_and_local_days(
+    session: Session, admin: Principal, log: None
+) -> None:
+    from datetime import date
+
+    def find(**kw: object) -> tuple[list[str], int]:
+        rows, total = audit.search(session, actor=admin, query=audit.AuditQuery(**kw))  # type: ignore[arg-type]
+        return actions_of(rows), total
+
+    assert find() == (
+        ["credentials.export", "credentials.delete", "knowledge.publish", "auth.sign_in_failed"],
+        4,
+    )
+    assert find(action="credentials.")[0] == ["credentials.export", "credentials.delete"]
+    assert find(action="credentials.delete")[0] == ["credentials.delete"]
+    assert find(action="credentials")[0] == []  # an exact action, not a prefix
+    assert find(person="MEMBER@")[0] == ["credentials.export", "credentials.delete"]
+    assert find(person="who_%")[0] == ["auth.sign_in_failed"]  # wildcards are literal
+    assert find(person="o_%@")[0] == ["auth.sign_in_failed"]
+    assert find(person="%")[0] == ["auth.sign_in_failed"]
+    # whole days where the admin is: the 23:30 UTC export is on the 23rd in Japan, the 22nd in UTC
+    assert find(since=date(2026, 11, 23), locale="ja")[0] == ["credentials.export"]
+    assert find(since=date(2026, 11, 23), locale="en")[0] == []
+    assert find(until=date(2026, 11, 20), locale="en")[0] == [
+        "knowledge.publish",
+        "auth.sign_in_failed",
+    ]
+    assert audit.actions(session, actor=admin) == [
+        "auth.sign_in_failed",
+        "credentials.delete",
+        "credentials.export",
+        "knowledge.publish",
+    ]
+
+
+def test_search_pages(session: Session, admin: Principal, log: None) -> None:
+    rows, total = audit.search(session, actor=admin, query=audit.AuditQuery(), limit=3, offset=3)
+    assert total == 4 and actions_of(rows) == ["auth.sign_in_failed"]
+
+
+def test_only_admins_read_the_log(session: Session, member: Principal, log: None) -> None:
+    with pytest.raises(PermissionDenied):
+        audit.search(session, actor=member, query=audit.AuditQuery())
+    with pytest.raises(PermissionDenied):
+        audit.actions(session, actor=member)
+
+
+def test_exports_imports_and_deletions_are_logged(session: Session, member: Principal) -> None:
+    from datetime import date
+
+    from certportal.credentials import service as credentials
+    from certportal.credentials.rules import CredentialData
+    from certportal.wizard import service as wizard
+
+    row = credentials.create(
+        session,
+        actor=member,
+        data=CredentialData(certification_id="AZ-104", earned_on=date(2026, 3, 1)),
+    )
+    credentials.export_csv(session, actor=member)
+    credentials.import_csv(
+        session,
+        actor=member,
+        rows=[CredentialData(certification_id="AZ-900", earned_on=date(2024, 2, 10))],
+    )
+    credentials.delete(session, actor=member, credential_id=row.id or 0)
+    run = wizard.start(session, actor=member)
+    wizard.delete(session, actor=member, run_id=run.id or 0)
+    token = credentials.create_feed(session, actor=member)
+    credentials.revoke_feed(session, actor=member)
+    session.commit()
+    assert token
+    entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()  # type: ignore[arg-type]
+    assert [(e.action, e.actor_id) for e in entries] == [
+        ("credentials.export", member.user_id),
+        ("credentials.import_csv", member.user_id),
+        ("credentials.delete", member.user_id),
+        ("wizard.delete", member.user_id),
+        ("credentials.calendar_created", member.user_id),
+        ("credentials.calendar_revoked", member.user_id),
+    ]
+    assert json.loads(entries[1].detail) == {"rows": 1}
+    assert json.loads(entries[2].detail) == {"certification": "AZ-104"}
