@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from certportal.api.headers import security_headers
 from certportal.api.health import build_api
 from certportal.audit import pages as audit_pages
 from certportal.auth import pages as auth_pages
 from certportal.credentials import pages as credential_pages
 from certportal.identity import pages as identity_pages
 from certportal.knowledge import pages as knowledge_pages
+from certportal.settings import get_settings
 from certportal.teams import pages as team_pages
 from certportal.ui import styles
 from certportal.ui.layout import add_pages
@@ -22,7 +24,11 @@ app = rx.App(
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="description", content="certportal — get Microsoft certifications counted"),
     ],
-    api_transformer=build_api(),
+    # our HTTP routes, then security headers around everything (pages, files, API)
+    api_transformer=[
+        build_api(),
+        lambda asgi: security_headers(asgi, https=get_settings().secure_cookies),
+    ],
 )
 
 # Importing the page modules declares their pages (@page); add them once, here.
