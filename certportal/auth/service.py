@@ -288,6 +288,19 @@ def revoke_all_sessions(
     return len(rows)
 
 
+def sign_out_everywhere(session: Session, *, actor: Principal, now: datetime | None = None) -> int:
+    """End every session of mine, on every device (this one too); returns how many ended."""
+    moment = now or utcnow()
+    ended = revoke_all_sessions(
+        session, user_id=actor.user_id, reason="signed_out_everywhere", now=moment
+    )
+    audit.record_by(
+        session, actor, "auth.sign_out_everywhere", detail={"sessions": ended}, at=moment
+    )
+    session.flush()
+    return ended
+
+
 def set_locale(session: Session, *, actor: Principal, user_id: int, locale: str) -> None:
     """Remember a person's language choice (only they may change it)."""
     require_self(actor, user_id)

@@ -62,6 +62,7 @@ class AppState(rx.State):
     user_role: str = ""
     notice: str = ""
     worker: str = ""
+    confirm_everywhere: bool = False
 
     @rx.var
     def role_label(self) -> str:
@@ -180,6 +181,27 @@ class AppState(rx.State):
         if self.session_token:
             with session_scope() as session:
                 auth_service.sign_out(session, token=self.session_token)
+        return self._signed_out("auth.signed_out")
+
+    @rx.event
+    def ask_sign_out_everywhere(self) -> None:
+        self.confirm_everywhere = True
+
+    @rx.event
+    def cancel_sign_out_everywhere(self) -> None:
+        self.confirm_everywhere = False
+
+    @rx.event
+    def sign_out_everywhere(self) -> rx.event.EventSpec:
+        self.confirm_everywhere = False
+        try:
+            with self._acting() as (session, actor):
+                auth_service.sign_out_everywhere(session, actor=actor)
+        except AuthError:
+            return self._on_auth_error()
+        return self._signed_out("auth.signed_out_everywhere")
+
+    def _signed_out(self, notice: str) -> rx.event.EventSpec:
         # forget everything the pages held for this person (forms, support texts), keeping only
         # the language: the next person on this browser starts clean
         locale, lang = self.locale, self.lang_cookie
@@ -188,7 +210,7 @@ class AppState(rx.State):
         self.lang_cookie = lang
         self.session_token = ""
         self._forget_user()
-        self.notice = "auth.signed_out"
+        self.notice = notice
         return rx.redirect("/login")
 
 

@@ -17,6 +17,7 @@ import reflex as rx
 from certportal.auth.state import AppState
 from certportal.teams.state import AdminGuardState
 from certportal.ui import styles
+from certportal.ui.components import confirm_dialog
 from certportal.ui.text import t
 
 Guard = Literal["public", "member", "admin"]
@@ -124,7 +125,24 @@ def user_menu() -> rx.Component:
             rx.menu.item(
                 rx.icon("log-out", size=14), t("nav.sign_out"), on_click=AppState.sign_out
             ),
+            rx.menu.item(
+                rx.icon("monitor-x", size=14),
+                t("nav.sign_out_everywhere"),
+                on_click=AppState.ask_sign_out_everywhere,
+            ),
         ),
+    )
+
+
+def sign_out_everywhere_dialog() -> rx.Component:
+    return confirm_dialog(
+        is_open=AppState.confirm_everywhere,
+        title=t("nav.sign_out_everywhere"),
+        subject=AppState.user_email,
+        body=t("auth.sign_out_everywhere_body"),
+        confirm_label=t("nav.sign_out_everywhere"),
+        on_cancel=AppState.cancel_sign_out_everywhere,
+        on_confirm=AppState.sign_out_everywhere,
     )
 
 
@@ -140,7 +158,9 @@ def header(signed_in: bool) -> rx.Component:
             ),
             rx.hstack(
                 language_switch(),
-                user_menu() if signed_in else rx.fragment(),
+                rx.fragment(user_menu(), sign_out_everywhere_dialog())
+                if signed_in
+                else rx.fragment(),
                 spacing="4",
                 align="center",
                 flex_shrink="0",

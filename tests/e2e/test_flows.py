@@ -220,3 +220,29 @@ def test_a_deactivated_persons_open_session_ends(
     sign_in(member_page, f"takuya.nakamura{DEMO}")
     expect(member_page.get_by_role("alert")).to_have_text("Email or password is wrong.")
     other.close()
+
+
+def test_sign_out_everywhere_ends_the_other_browsers_session(
+    page: Page, browser: Browser, app: RunningApp
+) -> None:
+    other = new_context(browser, app)
+    elsewhere = other.new_page()
+    sign_in(elsewhere, f"naoki.kobayashi{DEMO}")
+    wait_home(elsewhere)
+
+    sign_in(page, f"naoki.kobayashi{DEMO}")
+    wait_home(page)
+    page.get_by_role("button", name=re.compile("Account menu|アカウントメニュー")).click()
+    page.get_by_role("menuitem", name="すべての端末からサインアウト").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("この端末を含む")
+    dialog.get_by_role("button", name="すべての端末からサインアウト").click()
+    page.wait_for_url(re.compile(r"/login"))
+    expect(page.get_by_text("すべての端末からサインアウトしました。")).to_be_visible()
+
+    elsewhere.reload()
+    elsewhere.wait_for_url(re.compile(r"/login"))
+    # the person can sign in again afterwards
+    sign_in(page, f"naoki.kobayashi{DEMO}")
+    wait_home(page)
+    other.close()

@@ -445,6 +445,25 @@ def test_sign_out_ends_only_that_session(session: Session, member: Principal) ->
     assert auth_service.authenticate(session, token=two.token, now=T0).user_id == member.user_id
 
 
+def test_sign_out_everywhere_ends_all_my_sessions_and_only_mine(
+    session: Session, member: Principal, admin: Principal
+) -> None:
+    mine = [
+        auth_service.sign_in(session, email=member.email, password=PASSWORD, now=T0)
+        for _ in range(3)
+    ]
+    theirs = auth_service.sign_in(session, email=admin.email, password=PASSWORD, now=T0)
+    session.commit()
+    assert auth_service.sign_out_everywhere(session, actor=member, now=T0) == 3
+    session.commit()
+    for signed in mine:
+        with pytest.raises(AuthError):
+            auth_service.authenticate(session, token=signed.token, now=T0)
+    assert auth_service.authenticate(session, token=theirs.token, now=T0).user_id == admin.user_id
+    (entry,) = audit_entries(session, "auth.sign_out_everywhere")
+    assert entry.actor_id == member.user_id and json.loads(entry.detail) == {"sessions": 3}
+
+
 # --- locale -------------------------------------------------------------------------------
 
 
