@@ -11,6 +11,7 @@ from certportal.auth import pages as auth_pages
 from certportal.credentials import pages as credential_pages
 from certportal.identity import pages as identity_pages
 from certportal.knowledge import pages as knowledge_pages
+from certportal.mydata import pages as mydata_pages
 from certportal.settings import get_settings
 from certportal.teams import pages as team_pages
 from certportal.ui import styles
@@ -40,5 +41,6 @@ PAGE_MODULES = (
     identity_pages,
     knowledge_pages,
     audit_pages,
+    mydata_pages,
 )
 add_pages(app)

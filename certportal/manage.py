@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from certportal.knowledge.loader import load_bundled
 from certportal.knowledge.schema import KnowledgeError
@@ -47,6 +48,32 @@ def demo(*, if_empty: bool, reset: bool) -> int:
     return 0
 
 
+def import_my_data(path: str) -> int:
+    """Create the person of a my-data file; prints their one-time initial password."""
+    import secrets
+
+    from certportal.db import session_scope
+    from certportal.errors import CertportalError
+    from certportal.i18n.catalog import translate
+    from certportal.mydata import service as mydata
+
+    password = secrets.token_urlsafe(12)
+    try:
+        content = Path(path).read_bytes()
+        with session_scope() as session:
+            user = mydata.import_document(session, content=content, password=password)
+            email = user.email
+    except OSError as exc:
+        print(f"certportal: cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    except CertportalError as exc:
+        reason = translate("en", exc.key, **exc.params)
+        print(f"certportal: not imported: {reason}", file=sys.stderr)
+        return 1
+    print(f"imported {email}; initial password (give it to them safely): {password}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m certportal.manage")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--if-empty", action="store_true", help="only if there are no accounts")
     group.add_argument("--reset", action="store_true", help="DELETE ALL DATA, then load the demo")
     demo_parser.add_argument("--yes", action="store_true", help="do not ask before --reset")
+    import_parser = sub.add_parser(
+        "import-my-data", help="create a person from their exported my-data JSON file"
+    )
+    import_parser.add_argument("file", help="the JSON file the person downloaded")
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
@@ -84,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo-accounts":
         print_demo_sign_ins()
         return 0
+    if args.command == "import-my-data":
+        return import_my_data(args.file)
     if args.reset and not args.yes:
         target = settings.database_url
         if sys.stdin.isatty():

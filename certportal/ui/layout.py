@@ -123,6 +123,11 @@ def user_menu() -> rx.Component:
             ),
             rx.menu.separator(),
             rx.menu.item(
+                rx.icon("file-down", size=14),
+                t("mydata.title"),
+                on_click=rx.redirect("/me/data"),
+            ),
+            rx.menu.item(
                 rx.icon("log-out", size=14), t("nav.sign_out"), on_click=AppState.sign_out
             ),
             rx.menu.item(

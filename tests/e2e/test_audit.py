@@ -1,5 +1,5 @@
-"""The admin audit-log page on the production build: an export by the admin shows up, filters
-narrow it, a member is refused."""
+"""The admin audit-log page on the production build (an export by the admin shows up, filters
+narrow it, a member is refused) and a member downloading "my data"."""
 
 from __future__ import annotations
 
@@ -38,3 +38,21 @@ def test_a_member_cannot_open_the_audit_log(page: Page) -> None:
     page.goto("/admin/audit")
     expect(page.locator("#forbidden")).to_be_visible()
     expect(page.locator(".cp-audit-row")).to_have_count(0)
+
+
+def test_a_member_downloads_their_data_in_english(page: Page) -> None:
+    import json
+    from pathlib import Path
+
+    sign_in(page, "priya.nair" + DEMO)
+    wait_home(page)
+    page.get_by_role("button", name="Account menu").click()
+    page.get_by_role("menuitem", name="My data").click()
+    page.wait_for_url("**/me/data")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download my data (JSON)").click()
+    doc = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert doc["format"] == "certportal.my-data"
+    assert doc["person"]["email"] == "priya.nair" + DEMO
+    assert {"SC-300", "SC-200"} <= {c["certification"] for c in doc["credentials"]}
+    expect(page.locator("#mydata-message")).to_contain_text("downloaded")

@@ -1,0 +1,1 @@
+"""Everything certportal holds about one person, as one JSON document (export and import)."""

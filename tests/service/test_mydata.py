@@ -1,0 +1,138 @@
+"""My data: everything about a person exported as one JSON document imports into a fresh
+instance exactly (exporting it there gives the same document back)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from certportal import db as db_module
+from certportal.audit.models import AuditEntry
+from certportal.auth import service as auth_service
+from certportal.auth.models import User
+from certportal.auth.policy import Principal
+from certportal.credentials import service as credentials
+from certportal.demo import seed
+from certportal.errors import Conflict, InvalidInput
+from certportal.learn.transcript import LearnCertification, Transcript
+from certportal.mydata import service as mydata
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+NOT_IMPORTED = ("exported_at", "organisation", "calendar_feed")
+
+
+def principal(session: Session, key: str) -> Principal:
+    user = session.exec(select(User).where(User.email == f"{key}@{seed.DEMO_DOMAIN}")).one()
+    return auth_service.principal_for(session, user)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Engine:
+    eng = db_module.make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    db_module.import_models().metadata.create_all(eng)
+    return eng
+
+
+def comparable(doc: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in doc.items() if k not in NOT_IMPORTED}
+
+
+def test_round_trip_into_a_fresh_instance(session: Session, fresh: Engine) -> None:
+    seed.load(session, today=date(2026, 11, 23))
+    takuya = principal(session, "takuya.nakamura")
+    transcript = Transcript(
+        user_name="takuya-n",
+        legal_name="中村 拓也",
+        mcid="991234567",
+        contact_email="t@example.jp",
+        certifications=(
+            LearnCertification(
+                "Microsoft Certified: Azure Solutions Architect Expert",
+                "X-1",
+                "active",
+                date(2026, 9, 1),
+                None,
+                False,
+            ),
+        ),
+        exams=(),
+        applied_skills=(),
+        warnings=(),
+    )
+    preview = credentials.preview_transcript(session, actor=takuya, transcript=transcript)
+    credentials.apply_transcript(
+        session,
+        actor=takuya,
+        transcript=transcript,
+        share_id="abcdef",
+        fingerprint=preview.fingerprint,
+        keep_personal=True,
+    )
+    credentials.create_feed(session, actor=takuya)
+    session.commit()
+    original = mydata.export(session, actor=takuya, now=NOW)
+    assert original["person"]["email"] == f"takuya.nakamura@{seed.DEMO_DOMAIN}"  # type: ignore[index]
+    assert len(original["credentials"]) == 4 and len(original["diagnoses"]) == 1
+    assert original["diagnoses"][0]["credential"] == 0  # type: ignore[index]  # linked to AZ-900
+    assert original["learn_imports"][0]["legal_name"] == "中村 拓也"  # type: ignore[index]
+    assert original["calendar_feed"] == {"active": True}
+    assert "password" not in json.dumps(original)
+
+    text = json.dumps(original, ensure_ascii=False).encode()
+    with Session(fresh, expire_on_commit=False) as other:
+        user = mydata.import_document(other, content=text, password="a fresh start 2026")
+        other.commit()
+        again = mydata.export(other, actor=auth_service.principal_for(other, user), now=NOW)
+        # the imported person can sign in with the new password
+        assert auth_service.sign_in(other, email=user.email, password="a fresh start 2026").token
+    assert comparable(again) == comparable(original)
+    assert again["organisation"] == {"role": "member", "teams": []}
+    assert again["calendar_feed"] == {"active": False}
+
+
+def test_an_existing_email_or_a_bad_document_imports_nothing(
+    session: Session, fresh: Engine
+) -> None:
+    seed.load(session, today=date(2026, 11, 23))
+    doc = mydata.export(session, actor=principal(session, "hina.tanaka"), now=NOW)
+    text = json.dumps(doc).encode()
+    with Session(fresh) as other:
+        mydata.import_document(other, content=text, password="a fresh start 2026")
+        other.commit()
+        with pytest.raises(Conflict):
+            mydata.import_document(other, content=text, password="a fresh start 2026")
+        other.rollback()
+        assert len(other.exec(select(User)).all()) == 1
+    broken = {**doc, "person": {**doc["person"], "email": "new@example.com"}}  # type: ignore[dict-item]
+    broken["credentials"] = [{**doc["credentials"][0], "earned_on": "not a date"}]  # type: ignore[index]
+    for content, key in (
+        (json.dumps(broken).encode(), "mydata.error.credential"),
+        (b"not json", "mydata.error.not_json"),
+        (json.dumps({"format": "other"}).encode(), "mydata.error.format"),
+        (json.dumps({**broken, "credentials": "x"}).encode(), "mydata.error.shape"),
+    ):
+        with Session(fresh) as other:
+            with pytest.raises(InvalidInput) as caught:
+                mydata.import_document(other, content=content, password="a fresh start 2026")
+            assert caught.value.key == key
+            other.rollback()
+            assert len(other.exec(select(User)).all()) == 1  # nothing half-imported
+
+
+def test_export_is_only_mine_and_audited(session: Session) -> None:
+    seed.load(session, today=date(2026, 11, 23))
+    sakura = principal(session, "sakura.yamamoto")
+    text = mydata.export_json(session, actor=sakura)
+    doc = json.loads(text)
+    assert {c["certification"] for c in doc["credentials"]} == {"MS-900", "MS-102"}
+    assert doc["person"]["email"].startswith("sakura.yamamoto@")
+    assert "takuya" not in text
+    assert doc["organisation"]["teams"] == [{"name": "Modern Work & Security", "role": "member"}]
+    session.commit()
+    (entry,) = session.exec(select(AuditEntry).where(AuditEntry.action == "mydata.export")).all()
+    assert entry.actor_id == sakura.user_id
