@@ -136,3 +136,27 @@ def test_export_is_only_mine_and_audited(session: Session) -> None:
     session.commit()
     (entry,) = session.exec(select(AuditEntry).where(AuditEntry.action == "mydata.export")).all()
     assert entry.actor_id == sakura.user_id
+
+
+def test_the_import_command(
+    session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from certportal import manage
+
+    seed.load(session, today=date(2026, 11, 23))
+    doc = mydata.export(session, actor=principal(session, "james.wilson"), now=NOW)
+    session.commit()
+    doc["person"]["email"] = "james.moved@example.com"  # type: ignore[index]
+    good = tmp_path / "james.json"
+    good.write_text(json.dumps(doc), encoding="utf-8")
+    assert manage.main(["import-my-data", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "imported james.moved@example.com" in out
+    password = out.rsplit(": ", 1)[1].strip()
+    session.expire_all()
+    assert auth_service.sign_in(session, email="james.moved@example.com", password=password).token
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert manage.main(["import-my-data", str(bad)]) == 1
+    assert "not a certportal my-data export" in capsys.readouterr().err
+    assert manage.main(["import-my-data", str(tmp_path / "missing.json")]) == 1
