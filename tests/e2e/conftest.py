@@ -142,7 +142,7 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name=re.compile("Account menu|アカウントメニュー")).click()
-    page.get_by_role("menuitem", name=re.compile("Sign out|サインアウト")).click()
+    page.get_by_role("menuitem", name=re.compile("^(Sign out|サインアウト)$")).click()
     page.wait_for_url(re.compile(r"/login/?$"))
 
 
