@@ -24,13 +24,14 @@ def import_models() -> type[SQLModel]:
     """Import every table module so ``SQLModel.metadata`` is complete; returns SQLModel."""
     from certportal.audit import models as _audit
     from certportal.auth import models as _auth
+    from certportal.cases import models as _cases
     from certportal.credentials import models as _credentials
     from certportal.identity import models as _identity
     from certportal.knowledge import models as _knowledge
     from certportal.teams import models as _teams
     from certportal.wizard import models as _wizard
 
-    del _audit, _auth, _credentials, _identity, _knowledge, _teams, _wizard
+    del _audit, _auth, _cases, _credentials, _identity, _knowledge, _teams, _wizard
     return SQLModel
 
 

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
         description="Where transcript share links are read (tests point it at a local server).",
     )
     learn_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    attachments_dir: Path = Field(
+        default=DEFAULT_DATA_DIR / "attachments",
+        description="Folder for support-case attachments (outside the web root; back it up).",
+    )
     expose_worker_id: bool = Field(
         default=False,
         description="Show the backend worker's process id in the page (scale-out tests only).",

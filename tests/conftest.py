@@ -55,6 +55,7 @@ def _test_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[
     """Each test starts from default settings with a throwaway SQLite file as the database."""
     monkeypatch.setenv("CERTPORTAL_ENV", "development")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'settings-default.db'}")
+    monkeypatch.setenv("ATTACHMENTS_DIR", str(tmp_path / "attachments"))
     get_settings.cache_clear()
     db_module.get_engine.cache_clear()
     yield

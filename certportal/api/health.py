@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -54,10 +55,47 @@ async def calendar_feed(request: Request) -> Response:
     )
 
 
+SESSION_COOKIE = "certportal_session"
+
+
+def _attachment(token: str, attachment_id: int) -> object:
+    """The attachment's file for the person the session cookie belongs to, or why not."""
+    from certportal.auth import service as auth_service
+    from certportal.cases import service as cases
+
+    with session_scope() as session:
+        actor = auth_service.authenticate(session, token=token)
+        return cases.attachment_file(session, actor=actor, attachment_id=attachment_id)
+
+
+async def case_attachment(request: Request) -> Response:
+    """A support case's screenshot or PDF, only for those who may read the case's texts.
+    Anyone else gets the same 404 whether or not the attachment exists."""
+    from certportal.cases.service import AttachmentFile
+    from certportal.errors import CertportalError
+
+    raw = str(request.path_params.get("attachment_id", ""))
+    token = request.cookies.get(SESSION_COOKIE, "")
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; sandbox"}
+    if not raw.isdigit() or len(raw) > 12 or not token:
+        return Response("not found\n", status_code=404, media_type="text/plain", headers=headers)
+    try:
+        found = await asyncio.to_thread(_attachment, token, int(raw))
+    except CertportalError:
+        return Response("not found\n", status_code=404, media_type="text/plain", headers=headers)
+    assert isinstance(found, AttachmentFile)
+    disposition = "attachment" if found.mime == "application/pdf" else "inline"
+    headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(found.name)}"
+    return Response(
+        await asyncio.to_thread(found.path.read_bytes), media_type=found.mime, headers=headers
+    )
+
+
 def build_api() -> Starlette:
     return Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
             Route("/api/calendar/{token}.ics", calendar_feed, methods=["GET"]),
+            Route("/api/cases/attachments/{attachment_id}", case_attachment, methods=["GET"]),
         ]
     )

@@ -61,7 +61,7 @@ def event_line(event: PackEvent, locale: str) -> str:
     """What happened, in words (without the date)."""
     label = translate(locale, f"cases.event.{event.kind}")
     extra: list[str] = []
-    if event.status_to:
+    if event.status_to and event.kind != "opened":
         states = [
             translate(locale, f"cases.status.{s}")
             for s in (event.status_from, event.status_to)
@@ -105,7 +105,7 @@ def render_body(pack: Pack, locale: str) -> str:
     parts = [
         f"<h1>{_e(tr('cases.evidence.title'))} — {_e(pack.subject)}</h1>",
         f"<p>{_e(tr('cases.evidence.generated', when=generated))}</p>",
-        "<table>",
+        '<table class="kv">',
         *[f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows],
         "</table>",
         f"<h2>{_e(tr('cases.evidence.credentials'))}</h2>",
@@ -140,12 +140,12 @@ def render_body(pack: Pack, locale: str) -> str:
         parts.append(f"<p>{_e(tr('cases.evidence.no_credentials'))}</p>")
     parts.append(f"<h2>{_e(tr('cases.evidence.identities'))}</h2>")
     if pack.identities:
-        parts.append("<table>")
+        parts.append('<table class="kv">')
         parts.extend(f"<tr><th>{_e(tr(k))}</th><td>{_e(v)}</td></tr>" for k, v in pack.identities)
         parts.append("</table>")
     else:
         parts.append(f"<p>{_e(tr('cases.evidence.no_identities'))}</p>")
-    parts.append(f"<h2>{_e(tr('cases.evidence.history'))}</h2><table>")
+    parts.append(f'<h2>{_e(tr("cases.evidence.history"))}</h2><table class="history">')
     for event in pack.events:
         text = f"<pre>{_e(event.text)}</pre>" if event.text else ""
         parts.append(
@@ -164,7 +164,8 @@ STYLE = (
     "color:#111;line-height:1.5}h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em;"
     "border-bottom:1px solid #999}table{border-collapse:collapse;width:100%}"
     "th,td{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}"
-    "th{background:#f2f2f2;width:28%}pre{white-space:pre-wrap;font-family:inherit;margin:0}"
+    "th{background:#f2f2f2}.kv th{width:28%}.history th{width:9em;white-space:nowrap}"
+    "pre{white-space:pre-wrap;font-family:inherit;margin:0}"
     "@page{size:A4;margin:15mm}"
 )
 

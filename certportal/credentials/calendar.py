@@ -27,6 +27,10 @@ _TEXT = {
             "認定資格が表示されている Learn プロファイルで更新してください。"
         ),
         "expiry_body": "この日を過ぎると期限切れです。期限切れ後は試験に合格して再取得が必要です。",
+        "follow_up": "サポート ケースのフォローアップ: {subject}",
+        "follow_up_body": (
+            "返信がなければ問い合わせ先に状況を確認してください（ケース番号: {reference}）。"
+        ),
     },
     "en": {
         "renewal": "Renewal window opens: {name}",
@@ -36,6 +40,8 @@ _TEXT = {
             "before expiry), in the Learn profile that shows the certification."
         ),
         "expiry_body": "Last valid day. After it, the certification must be earned again by exam.",
+        "follow_up": "Follow up support case: {subject}",
+        "follow_up_body": "If nobody has answered, ask for news (reference: {reference}).",
     },
 }
 
@@ -84,6 +90,29 @@ def credential_events(
                 )
             )
     return sorted(events, key=lambda e: (e.day, e.uid))
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    case_id: int
+    subject: str
+    reference: str
+    day: date
+
+
+def follow_up_events(items: Sequence[FollowUp], *, locale: str, base_url: str) -> list[FeedEvent]:
+    """One all-day event on each open case's follow-up day."""
+    text = _TEXT["ja" if locale == "ja" else "en"]
+    return [
+        FeedEvent(
+            uid=f"case-{item.case_id}-follow-up@certportal",
+            day=item.day,
+            title=text["follow_up"].format(subject=item.subject),
+            description=text["follow_up_body"].format(reference=item.reference or "—"),
+            url=f"{base_url.rstrip('/')}/cases/{item.case_id}",
+        )
+        for item in items
+    ]
 
 
 def build_calendar(events: Sequence[FeedEvent], *, name: str, now: datetime) -> bytes:

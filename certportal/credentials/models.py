@@ -70,3 +70,18 @@ class LearnImport(SQLModel, table=True):
     added: int = Field(default=0)
     matched: int = Field(default=0)
     not_on_learn: int = Field(default=0)
+
+
+class CredentialEvent(SQLModel, table=True):
+    """A change in a credential's life that its current values no longer show (a renewal)."""
+
+    __tablename__ = "credential_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    kind: str = Field(max_length=24)  # renewed
+    occurred_on: date
+    old_expiry: date | None = Field(default=None)
+    new_expiry: date | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow)

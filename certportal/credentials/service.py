@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
@@ -22,9 +23,10 @@ from certportal.audit import service as audit
 from certportal.auth.models import User
 from certportal.auth.policy import Principal
 from certportal.auth.service import hash_token
+from certportal.cases import service as cases_service
 from certportal.clock import utcnow
 from certportal.credentials import calendar, csvio, matching, rules
-from certportal.credentials.models import CalendarFeed, Credential, LearnImport
+from certportal.credentials.models import CalendarFeed, Credential, CredentialEvent, LearnImport
 from certportal.credentials.rules import CatalogEntry, CredentialData, ExamPass, Row, Tri
 from certportal.errors import Conflict, InvalidInput, NotFound
 from certportal.i18n.formatting import local_today
@@ -188,11 +190,39 @@ def update(
     row = _own(session, actor, credential_id)
     if row.version != version:
         raise Conflict("credentials.error.changed_meanwhile")
+    _note_renewal(session, row, data, _today(actor, None))
     _write(row, data)
     row.updated_at = utcnow()
     session.add(row)
     _flush_or_conflict(session, "credentials.error.changed_meanwhile")
     return row
+
+
+def _note_renewal(session: Session, row: Credential, data: CredentialData, today: date) -> None:
+    """Keep a "renewed" event when a change moves the credential's expiry later (a renewal
+    entered by hand or seen on Learn): the current values alone no longer show it."""
+    cat = catalog(session)
+    before = rules.status_of(to_data(row), cat.get(row.certification_id), today).expires_on
+    after = rules.status_of(data, cat.get(data.certification_id), today).expires_on
+    if before is not None and after is not None and after > before and row.id is not None:
+        session.add(
+            CredentialEvent(
+                credential_id=row.id,
+                user_id=row.user_id,
+                kind="renewed",
+                occurred_on=today,
+                old_expiry=before,
+                new_expiry=after,
+            )
+        )
+
+
+def events(session: Session, *, actor: Principal) -> Sequence[CredentialEvent]:
+    return session.exec(
+        select(CredentialEvent)
+        .where(CredentialEvent.user_id == actor.user_id)
+        .order_by(col(CredentialEvent.id))
+    ).all()
 
 
 def _flush_or_conflict(session: Session, key: str) -> None:
@@ -209,6 +239,11 @@ def delete(session: Session, *, actor: Principal, credential_id: int) -> None:
         sql_update(WizardRun)
         .where(col(WizardRun.credential_id) == credential_id)
         .values(credential_id=None)
+    )
+    # cases about it stay (without it); its own history goes with it
+    cases_service.unlink_credential(session, credential_id)
+    session.execute(
+        sql_delete(CredentialEvent).where(col(CredentialEvent.credential_id) == credential_id)
     )
     audit.record_by(
         session,
@@ -294,6 +329,7 @@ def apply_transcript(
     stamp = utcnow()
     for matched in preview.matched:
         row = mine[matched.existing.id]
+        _note_renewal(session, row, matched.data, day)
         _write(row, matched.data)
         row.updated_at = stamp
         session.add(row)
@@ -443,9 +479,14 @@ def calendar_for_token(
     today = local_today(locale, moment)
     cat = catalog(session)
     rows = [to_row(r, cat, today, locale) for r in _own_rows(session, row.user_id)]
-    events = calendar.credential_events(
-        rows, locale=locale, base_url=get_settings().base_url, today=today
-    )
+    base = get_settings().base_url
+    events = calendar.credential_events(rows, locale=locale, base_url=base, today=today)
+    follow_ups = [
+        calendar.FollowUp(c.id or 0, c.subject, c.reference, c.follow_up_on)
+        for c in cases_service.with_follow_up(session, user_id=row.user_id)
+        if c.follow_up_on is not None
+    ]
+    events += calendar.follow_up_events(follow_ups, locale=locale, base_url=base)
     row.last_read_at = moment
     session.add(row)
     session.flush()

@@ -256,5 +256,11 @@ def delete(session: Session, *, actor: Principal, run_id: int) -> None:
         target_id=run_id,
         detail={"certification": run.certification_id},
     )
+    # cases started from it stay; they no longer point at it
+    from certportal.cases.models import SupportCase
+
+    for case in session.exec(select(SupportCase).where(SupportCase.wizard_run_id == run_id)).all():
+        case.wizard_run_id = None
+        session.add(case)
     session.delete(run)
     session.flush()

@@ -34,6 +34,11 @@ PURE = [
     "wizard/engine.py",
     "wizard/present.py",
     "wizard/support_text.py",
+    "cases/transitions.py",
+    "cases/attachments.py",
+    "cases/evidence.py",
+    "cases/present.py",
+    "timeline/merge.py",
 ]
 FORBIDDEN_IN_PURE = ("reflex", "sqlmodel", "sqlalchemy", "httpx", "authlib", "certportal.db")
 REFLEX_ALLOWED = ("state.py", "pages.py", "ui/", "certportal.py")
