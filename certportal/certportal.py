@@ -8,6 +8,7 @@ from certportal.api.headers import security_headers
 from certportal.api.health import build_api
 from certportal.audit import pages as audit_pages
 from certportal.auth import pages as auth_pages
+from certportal.cases import pages as case_pages
 from certportal.credentials import pages as credential_pages
 from certportal.identity import pages as identity_pages
 from certportal.knowledge import pages as knowledge_pages
@@ -38,6 +39,7 @@ PAGE_MODULES = (
     team_pages,
     credential_pages,
     wizard_pages,
+    case_pages,
     identity_pages,
     knowledge_pages,
     audit_pages,

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from certportal.cases.pages import timeline_list
 from certportal.credentials.present import AlertItem, CertOption, CredItem, ExamItem, ImportItem
 from certportal.credentials.rules import LEVELS, PRIVATE_FIELDS, PROVIDERS
 from certportal.credentials.state import (
@@ -757,6 +758,25 @@ def credential_detail_page() -> rx.Component:
             ),
             style=styles.card,
             spacing="2",
+        ),
+        rx.vstack(
+            rx.hstack(
+                rx.heading(t("timeline.credential_title"), size="4", as_="h2"),
+                rx.link(
+                    rx.button(
+                        rx.icon("life-buoy", size=14), t("cases.new"), size="1", variant="soft"
+                    ),
+                    href="/cases/new?credential=" + s.credential_id.to(str),
+                    id="cred-new-case",
+                ),
+                justify="between",
+                width="100%",
+                align="center",
+            ),
+            timeline_list(s.history, "timeline.credential_empty"),
+            style=styles.card,
+            spacing="2",
+            id="credential-history",
         ),
         rx.hstack(
             rx.link(

@@ -12,12 +12,13 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import reflex as rx
 
 from certportal.auth.state import AppState
+from certportal.cases.present import TimelineItem, timeline_item
 from certportal.credentials import csvio, present, rules, service
 from certportal.credentials.rules import LEVELS, PROVIDERS, SORTS, CredentialData
 from certportal.errors import AuthError, CertportalError
@@ -25,6 +26,7 @@ from certportal.i18n.formatting import local_today
 from certportal.knowledge.schema import KnowledgeError
 from certportal.learn import links
 from certportal.learn.transcript import Transcript
+from certportal.timeline import service as timeline
 from certportal.wizard import service as wizard_service
 from certportal.wizard.state import RunItem, run_item
 
@@ -321,6 +323,7 @@ class CredentialDetailState(AppState):
     credential_id: int = 0
     detail: present.Detail = present.Detail()
     runs: list[RunItem] = []
+    history: list[TimelineItem] = []
     missing: bool = False
     loaded: bool = False
     saved: bool = False
@@ -350,6 +353,14 @@ class CredentialDetailState(AppState):
                     except KnowledgeError:
                         continue  # its knowledge version cannot be read any more
                     runs.append(run_item(run, ctx))
+                today = _today(self.locale)
+                now = datetime.now(UTC)
+                history = [
+                    timeline_item(e, today, now)
+                    for e in timeline.for_person(
+                        session, actor=actor, today=today, credential_id=self.credential_id
+                    )
+                ]
         except AuthError:
             return self._on_auth_error()
         except CertportalError as exc:
@@ -359,6 +370,7 @@ class CredentialDetailState(AppState):
             return None
         self.detail = present.detail(row, entry)
         self.runs = runs
+        self.history = history
         self.loaded = True
         return None
 

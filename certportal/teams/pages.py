@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from certportal.auth.state import AppState
+from certportal.cases.pages import follow_ups_card
+from certportal.cases.state import CasesState
 from certportal.credentials.pages import alerts_card
 from certportal.credentials.state import CredentialsState
 from certportal.teams.state import (
@@ -62,7 +64,7 @@ def _my_team_card(team: TeamItem) -> rx.Component:
 @page(
     "/",
     title="nav.home",
-    on_load=[MyTeamsState.load, WizardListState.load, CredentialsState.load],
+    on_load=[MyTeamsState.load, WizardListState.load, CredentialsState.load, CasesState.load],
 )
 def home_page() -> rx.Component:
     return rx.vstack(
@@ -70,6 +72,7 @@ def home_page() -> rx.Component:
         rx.text(t("home.lead"), color=styles.MUTED_TEXT),
         rx.grid(
             rx.vstack(
+                follow_ups_card(),
                 alerts_card(),
                 resume_card(),
                 rx.heading(t("home.my_teams"), size="5", as_="h2"),

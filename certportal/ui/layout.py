@@ -85,6 +85,11 @@ def nav() -> rx.Component:
         rx.link(t("nav.home"), href="/", style=styles.nav_link),
         rx.link(t("nav.credentials"), href="/credentials", style=styles.nav_link),
         rx.link(t("nav.wizard"), href="/wizard", style=styles.nav_link),
+        rx.link(t("nav.cases"), href="/cases", style=styles.nav_link),
+        rx.cond(
+            (AppState.user_role == "lead") | (AppState.user_role == "admin"),
+            rx.link(t("nav.team_cases"), href="/team/cases", style=styles.nav_link),
+        ),
         rx.link(t("nav.identity"), href="/identity", style=styles.nav_link),
         rx.cond(
             AppState.user_role == "admin",

@@ -583,6 +583,17 @@ def _support_panel() -> rx.Component:
                 size="2",
             ),
             rx.text(t("wizard.support_hint"), size="2", color=styles.MUTED_TEXT),
+            rx.hstack(
+                rx.link(
+                    rx.button(rx.icon("life-buoy", size=14), t("cases.start_from_result")),
+                    href="/cases/new?run=" + WizardState.run_id.to_string(),
+                    id="start-case",
+                ),
+                rx.text(t("cases.start_from_result_hint"), size="2", color=styles.MUTED_TEXT),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+            ),
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger("日本語", value="ja"), rx.tabs.trigger("English", value="en")

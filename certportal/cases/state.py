@@ -1,0 +1,692 @@
+"""State for the support-case pages, the timeline and the team's cases. Glue only: the
+transition rules decide, the service stores and checks who may do what, present builds views.
+
+URLs: ``/cases``, ``/cases/new[?run=<id>|?credential=<id>]``, ``/cases/<id>``,
+``/cases/<id>/edit``, ``/cases/<id>/print``, ``/timeline``, ``/team/cases``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import reflex as rx
+
+from certportal.auth.state import AppState
+from certportal.cases import attachments, present, transitions
+from certportal.cases import service as service
+from certportal.cases.evidence import PackEvent, render_body
+from certportal.cases.present import CaseItem, EventItem, Option, TimelineItem
+from certportal.credentials import service as credentials
+from certportal.errors import AuthError, CertportalError, Conflict, NotFound
+from certportal.i18n.formatting import local_today
+from certportal.timeline import service as timeline
+
+LOCALES = ("ja", "en")
+
+
+def _route_id(path: str, position: int = 1) -> int:
+    parts = [p for p in path.split("/") if p]
+    try:
+        return int(parts[position]) if len(parts) > position else 0
+    except ValueError:
+        return 0
+
+
+def _item(summary: service.CaseSummary, today: Any) -> CaseItem:
+    return present.case_item(
+        case_id=summary.id,
+        subject=summary.subject,
+        channel=summary.channel,
+        reference=summary.reference,
+        status=summary.status,
+        resolution=summary.resolution,
+        follow_up_on=summary.follow_up_on,
+        opened_on=summary.opened_on,
+        created_on=summary.created_on,
+        today=today,
+        ended_on=summary.ended_on,
+        owner_name=summary.owner_name,
+        shared=summary.shared,
+        texts=summary.texts,
+    )
+
+
+def _credential_options(session: Any, actor: Any) -> list[Option]:
+    rows = credentials.list_rows(session, actor=actor)
+    return [
+        Option(
+            value=str(r.id),
+            label={
+                k: (f"{r.data.certification_id} " if r.data.certification_id else "")
+                + credentials.display_name(
+                    r.data, credentials.catalog(session).get(r.data.certification_id), k
+                )
+                for k in LOCALES
+            },
+        )
+        for r in sorted(rows, key=lambda r: (r.data.certification_id or "~", r.id))
+    ]
+
+
+# --- my cases and the home page's reminders --------------------------------------------------
+
+
+class CasesState(AppState):
+    items: list[CaseItem] = []
+    due: list[CaseItem] = []
+    total: int = 0
+    status: str = ""
+    channel: str = ""
+    loaded: bool = False
+    error: str = ""
+
+    def _fill(self) -> None:
+        today = local_today(self.locale)
+        with self._acting() as (session, actor):
+            mine = service.list_mine(session, actor=actor)
+        items = [_item(s, today) for s in mine]
+        self.total = len(items)
+        self.items = [
+            i
+            for i in items
+            if (not self.status or i.status == self.status)
+            and (not self.channel or i.channel == self.channel)
+        ]
+        self.due = sorted(
+            (i for i in items if i.overdue or i.due_today), key=lambda i: (not i.overdue, i.id)
+        )
+        self.loaded = True
+
+    def _refresh(self) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        self.error = ""
+        try:
+            self._fill()
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+        return None
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        return self._refresh()
+
+    @rx.event
+    def set_filter(self, name: str, value: str) -> rx.event.EventSpec | None:
+        allowed = {"status": transitions.STATUSES, "channel": transitions.CHANNELS}
+        if name not in allowed:
+            return None
+        setattr(self, name, value if value in allowed[name] else "")
+        return self._refresh()
+
+
+# --- new case and edit -----------------------------------------------------------------------
+
+
+class CaseFormState(AppState):
+    case_id: int = 0
+    version: int = 0
+    run_id: int = 0
+    channel: str = "partner_center"
+    reference: str = ""
+    subject: str = ""
+    message: str = ""
+    follow_up_on: str = ""
+    initial_status: str = "draft"
+    chosen: list[str] = []
+    options: list[Option] = []
+    outcome: dict[str, str] = {}
+    is_draft: bool = True
+    form_key: int = 0
+    errors: dict[str, str] = {}
+    error: str = ""
+    missing: bool = False
+    busy: bool = False
+    loaded: bool = False
+    _saved_follow_up: str = ""
+
+    @rx.var
+    def error_list(self) -> list[str]:
+        return list(self.errors.values())
+
+    def _reset(self) -> None:
+        self.case_id = self.version = self.run_id = 0
+        self.channel = "partner_center"
+        self.reference = self.subject = self.message = self.follow_up_on = ""
+        self._saved_follow_up = ""
+        self.initial_status = "draft"
+        self.chosen = []
+        self.outcome = {}
+        self.is_draft = True
+        self.errors = {}
+        self.error = ""
+        self.missing = False
+        self.busy = False
+
+    def _guard(self, action: Callable[[], None]) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        self.loaded = False
+        self._reset()
+        try:
+            action()
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.missing = True
+            self.error = self._error_text(exc)
+        self.form_key += 1
+        self.loaded = True
+        return None
+
+    def _start_new(self) -> None:
+        query = self.router.url.query_parameters
+        with self._acting() as (session, actor):
+            self.options = _credential_options(session, actor)
+            run = str(query.get("run", "") or "")
+            credential = str(query.get("credential", "") or "")
+            if run.isdigit():
+                filled = service.prefill_from_run(
+                    session, actor=actor, run_id=int(run), locale=self.locale
+                )
+                self.run_id = int(run)
+                self.channel = filled.channel
+                self.subject = filled.subject
+                self.message = filled.message
+                self.chosen = [str(i) for i in filled.credential_ids]
+                self.outcome = filled.outcome_title
+            elif credential.isdigit() and credential in {o.value for o in self.options}:
+                self.chosen = [credential]
+
+    def _start_edit(self, case_id: int) -> None:
+        with self._acting() as (session, actor):
+            self.options = _credential_options(session, actor)
+            found = service.view(session, actor=actor, case_id=case_id)
+        if not found.access.owner:
+            raise NotFound("cases.error.not_found")
+        case = found.case
+        self.case_id = case.id
+        self.version = case.version
+        self.channel = case.channel
+        self.reference = case.reference
+        self.subject = case.subject
+        self.message = case.draft_text
+        self.is_draft = case.status == transitions.Status.DRAFT.value
+        self.follow_up_on = case.follow_up_on.isoformat() if case.follow_up_on else ""
+        self._saved_follow_up = self.follow_up_on
+        self.chosen = [str(i) for i in found.credential_ids]
+
+    @rx.event
+    def load_new(self) -> rx.event.EventSpec | None:
+        return self._guard(self._start_new)
+
+    @rx.event
+    def load_edit(self) -> rx.event.EventSpec | None:
+        case_id = _route_id(self.router.url.path)
+        return self._guard(lambda: self._start_edit(case_id))
+
+    @rx.event
+    def save(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
+        raw = {
+            name: str(form.get(name, "") or "")[: transitions.TEXT_MAX + 10]
+            for name in ("channel", "reference", "subject", "message", "follow_up_on", "status")
+        }
+        chosen = [o.value for o in self.options if form.get(f"cred_{o.value}")]
+        raw["credentials"] = ",".join(chosen)
+        # keep what was typed, whatever happens next
+        self.channel = raw["channel"] if raw["channel"] in transitions.CHANNELS else self.channel
+        self.reference, self.subject, self.message = (
+            raw["reference"],
+            raw["subject"],
+            raw["message"],
+        )
+        self.follow_up_on = raw["follow_up_on"]
+        self.initial_status = raw["status"] or "draft"
+        self.chosen = chosen
+        today = local_today(self.locale)
+        # an edit that leaves an (overdue) follow-up as it was does not have to move it
+        unchanged = bool(self.case_id) and raw["follow_up_on"] == self._saved_follow_up
+        checked = {**raw, "follow_up_on": ""} if unchanged else raw
+        fields, problems = transitions.validate_case(checked, today, new=not self.case_id)
+        saved_id = 0
+        if fields is not None:
+            try:
+                with self._acting() as (session, actor):
+                    if self.case_id:
+                        row = service.update_details(
+                            session,
+                            actor=actor,
+                            case_id=self.case_id,
+                            version=self.version,
+                            fields=fields,
+                        )
+                        if not unchanged:
+                            service.set_follow_up(
+                                session,
+                                actor=actor,
+                                case_id=self.case_id,
+                                version=row.version,
+                                day=raw["follow_up_on"],
+                            )
+                    else:
+                        row = service.create(
+                            session,
+                            actor=actor,
+                            fields=fields,
+                            wizard_run_id=self.run_id or None,
+                        )
+                    saved_id = row.id or 0
+            except AuthError:
+                return self._on_auth_error()
+            except CertportalError as exc:
+                problems = [transitions.Problem(exc.field or "form", exc.key)]
+                if isinstance(exc, Conflict):
+                    problems = [transitions.Problem("form", exc.key)]
+        if problems:
+            self.form_key += 1
+            self.errors = {p.field: self._tr(p.key) for p in problems}
+            self.error = self._tr("cases.error.summary")
+            return None
+        self.errors = {}
+        return rx.redirect(f"/cases/{saved_id}?saved=1")
+
+
+# --- one case -------------------------------------------------------------------------------
+
+
+class CaseDetailState(AppState):
+    case_id: int = 0
+    version: int = 0
+    case: CaseItem = CaseItem()
+    events: list[EventItem] = []
+    credential_names: list[Option] = []
+    attachment_names: dict[str, str] = {}
+    owner: bool = True
+    texts: bool = True
+    shared: bool = False
+    draft_text: str = ""
+    outcome_id: str = ""
+    run_href: str = ""
+    channel_url: str = ""
+    allowed: list[str] = []
+    missing: bool = False
+    loaded: bool = False
+    saved: bool = False
+    notice_key: str = ""
+    error: str = ""
+    errors: dict[str, str] = {}
+    confirm_delete: bool = False
+    uploading: bool = False
+    form_key: int = 0
+    typed: dict[str, str] = {}
+
+    def _fill(self) -> None:
+        today = local_today(self.locale)
+        with self._acting() as (session, actor):
+            found = service.view(session, actor=actor, case_id=self.case_id)
+            names = {o.value: o.label for o in _credential_options(session, actor)}
+            channel_urls = service.channel_links(session)
+        case = found.case
+        self.version = case.version
+        self.case = _item(case, today)
+        self.owner = found.access.owner
+        self.texts = found.access.texts
+        self.shared = case.shared
+        self.draft_text = case.draft_text
+        self.outcome_id = case.outcome_id
+        self.run_href = f"/wizard/{case.wizard_run_id}/result" if case.wizard_run_id else ""
+        self.channel_url = channel_urls.get(case.channel, "")
+        self.attachment_names = {str(a.id): a.name for a in found.attachments}
+        self.credential_names = [
+            Option(value=str(i), label=names.get(str(i), {k: f"#{i}" for k in LOCALES}))
+            for i in found.credential_ids
+            if self.owner
+        ]
+        self.events = [
+            present.event_item(
+                event_id=e.id or 0,
+                event=PackEvent(
+                    day=e.occurred_on,
+                    kind=e.kind,
+                    text=e.text,
+                    status_from=e.status_from,
+                    status_to=e.status_to,
+                    resolution=e.resolution,
+                    follow_up_on=e.follow_up_on,
+                ),
+                today=today,
+                attachment_id=e.attachment_id,
+            )
+            for e in reversed(found.events)
+        ]
+        current = transitions.Status(case.status)
+        self.allowed = sorted(
+            (s.value for s in transitions.ALLOWED[current]),
+            key=transitions.STATUSES.index,
+        )
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        self.loaded = False
+        self.missing = False
+        self.confirm_delete = False
+        self.error = ""
+        self.errors = {}
+        self.typed = {}
+        self.notice_key = "cases.saved" if self.router.url.query_parameters.get("saved") else ""
+        self.case_id = _route_id(self.router.url.path)
+        try:
+            self._fill()
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.missing = True
+            self.error = self._error_text(exc)
+        self.form_key += 1
+        self.loaded = True
+        return None
+
+    def _act(
+        self,
+        action: Callable[[Any, Any], object],
+        *,
+        done_key: str,
+        form: dict[str, Any] | None = None,
+    ) -> rx.event.EventSpec | None:
+        """Run one change; on a refusal keep what was typed and say why, at its field."""
+        self.error = ""
+        self.errors = {}
+        self.notice_key = ""
+        try:
+            with self._acting() as (session, actor):
+                action(session, actor)
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.typed = {k: str(v) for k, v in (form or {}).items()}
+            self.form_key += 1
+            self.error = self._error_text(exc)
+            if exc.field:
+                self.errors = {exc.field: self._error_text(exc)}
+            return None
+        self.typed = {}
+        self.notice_key = done_key
+        try:
+            self._fill()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+        self.form_key += 1
+        return None
+
+    @rx.event
+    def send_message(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
+        return self._act(
+            lambda session, actor: service.send_message(
+                session,
+                actor=actor,
+                case_id=self.case_id,
+                version=self.version,
+                text=str(form.get("message", ""))[: transitions.TEXT_MAX + 10],
+                sent_on=str(form.get("sent_on", ""))[:20],
+            ),
+            done_key="cases.done.message",
+            form=form,
+        )
+
+    @rx.event
+    def record_reply(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
+        return self._act(
+            lambda session, actor: service.record_reply(
+                session,
+                actor=actor,
+                case_id=self.case_id,
+                version=self.version,
+                summary=str(form.get("summary", ""))[: transitions.SUMMARY_MAX + 10],
+                received_on=str(form.get("received_on", ""))[:20],
+            ),
+            done_key="cases.done.reply",
+            form=form,
+        )
+
+    @rx.event
+    def change_status(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
+        return self._act(
+            lambda session, actor: service.change_status(
+                session,
+                actor=actor,
+                case_id=self.case_id,
+                version=self.version,
+                target=str(form.get("status", ""))[:20],
+                resolution=str(form.get("resolution", ""))[:20],
+            ),
+            done_key="cases.done.status",
+            form=form,
+        )
+
+    @rx.event
+    def set_follow_up(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
+        return self._act(
+            lambda session, actor: service.set_follow_up(
+                session,
+                actor=actor,
+                case_id=self.case_id,
+                version=self.version,
+                day=str(form.get("follow_up_on", ""))[:20],
+            ),
+            done_key="cases.done.follow_up",
+            form=form,
+        )
+
+    @rx.event
+    def add_note(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
+        return self._act(
+            lambda session, actor: service.add_note(
+                session,
+                actor=actor,
+                case_id=self.case_id,
+                version=self.version,
+                text=str(form.get("note", ""))[: transitions.TEXT_MAX + 10],
+            ),
+            done_key="cases.done.note",
+            form=form,
+        )
+
+    @rx.event
+    def set_shared(self, shared: bool) -> rx.event.EventSpec | None:
+        return self._act(
+            lambda session, actor: service.set_shared(
+                session, actor=actor, case_id=self.case_id, version=self.version, shared=shared
+            ),
+            done_key="cases.done.shared" if shared else "cases.done.unshared",
+        )
+
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]) -> rx.event.EventSpec | None:
+        if not files:
+            return None
+        upload = files[0]
+        name = (upload.name or "attachment").rsplit("/", 1)[-1][:200]
+        content = await upload.read(attachments.MAX_BYTES + 1)
+        return self._act(
+            lambda session, actor: service.add_attachment(
+                session,
+                actor=actor,
+                case_id=self.case_id,
+                version=self.version,
+                name=name,
+                content=content,
+            ),
+            done_key="cases.done.attachment",
+        )
+
+    @rx.event
+    def ask_delete(self) -> None:
+        self.confirm_delete = True
+
+    @rx.event
+    def cancel_delete(self) -> None:
+        self.confirm_delete = False
+
+    @rx.event
+    def delete(self) -> rx.event.EventSpec | None:
+        self.confirm_delete = False
+        try:
+            with self._acting() as (session, actor):
+                service.delete(session, actor=actor, case_id=self.case_id)
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+            return None
+        return rx.redirect("/cases?deleted=1")
+
+
+# --- the print view -------------------------------------------------------------------------
+
+
+class EvidenceState(AppState):
+    case_id: int = 0
+    html: str = ""
+    missing: bool = False
+    loaded: bool = False
+    error: str = ""
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        self.loaded = False
+        self.missing = False
+        self.error = ""
+        self.case_id = _route_id(self.router.url.path)
+        try:
+            with self._acting() as (session, actor):
+                pack = service.evidence(session, actor=actor, case_id=self.case_id)
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.missing = True
+            self.error = self._error_text(exc)
+            self.loaded = True
+            return None
+        self.html = render_body(pack, self.locale)
+        self.loaded = True
+        return None
+
+    @rx.event
+    def print_page(self) -> rx.event.EventSpec:
+        return rx.call_script("window.print()")
+
+    @rx.event
+    def download(self) -> rx.event.EventSpec | None:
+        try:
+            with self._acting() as (session, actor):
+                text = service.evidence_download(
+                    session, actor=actor, case_id=self.case_id, locale=self.locale
+                )
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+            return None
+        return rx.download(
+            data=text,
+            filename=f"certportal-case-{self.case_id}.html",
+            mime_type="text/html;charset=utf-8",
+        )
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+class TimelineState(AppState):
+    items: list[TimelineItem] = []
+    credential_options: list[Option] = []
+    case_options: list[Option] = []
+    credential: str = ""
+    case: str = ""
+    loaded: bool = False
+    error: str = ""
+
+    def _fill(self) -> None:
+        today = local_today(self.locale)
+        now = datetime.now(UTC)
+        with self._acting() as (session, actor):
+            self.credential_options = _credential_options(session, actor)
+            self.case_options = [
+                Option(value=str(c.id), label={k: c.subject for k in LOCALES})
+                for c in service.list_mine(session, actor=actor)
+            ]
+            events = timeline.for_person(
+                session,
+                actor=actor,
+                today=today,
+                credential_id=int(self.credential) if self.credential else None,
+                case_id=int(self.case) if self.case else None,
+            )
+        self.items = [present.timeline_item(e, today, now) for e in events[:500]]
+        self.loaded = True
+
+    def _refresh(self) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        self.error = ""
+        try:
+            self._fill()
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+        return None
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        query = self.router.url.query_parameters
+        self.credential = str(query.get("credential", "") or "")
+        self.case = str(query.get("case", "") or "")
+        self.credential = self.credential if self.credential.isdigit() else ""
+        self.case = self.case if self.case.isdigit() else ""
+        return self._refresh()
+
+    @rx.event
+    def set_filter(self, name: str, value: str) -> rx.event.EventSpec | None:
+        if name not in ("credential", "case"):
+            return None
+        value = value if value.isdigit() and len(value) < 12 else ""
+        setattr(self, name, value)
+        if value:
+            setattr(self, "case" if name == "credential" else "credential", "")
+        return self._refresh()
+
+
+# --- the team's cases -----------------------------------------------------------------------
+
+
+class TeamCasesState(AppState):
+    items: list[CaseItem] = []
+    loaded: bool = False
+    error: str = ""
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        if not self.signed_in:
+            return None
+        self.error = ""
+        today = local_today(self.locale)
+        try:
+            with self._acting() as (session, actor):
+                found = service.team_cases(session, actor=actor)
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.error = self._error_text(exc)
+            return None
+        self.items = [_item(s, today) for s in found]
+        self.loaded = True
+        return None
