@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
@@ -14,9 +14,12 @@ from certportal.auth import service as auth_service
 from certportal.auth.models import LoginSession, SignInFailure, User
 from certportal.auth.policy import Principal, Role, TeamRole
 from certportal.auth.rules import fold
+from certportal.cases import service as cases
+from certportal.cases import transitions as cases_rules
+from certportal.cases.models import CaseAttachment, CaseCredential, CaseEvent, SupportCase
 from certportal.credentials import service as credentials
 from certportal.credentials.expiry import add_months
-from certportal.credentials.models import CalendarFeed, Credential, LearnImport
+from certportal.credentials.models import CalendarFeed, Credential, CredentialEvent, LearnImport
 from certportal.credentials.rules import CredentialData, ExamPass, Tri
 from certportal.i18n.formatting import local_today
 from certportal.identity import service as identity
@@ -98,8 +101,10 @@ def load(session: Session, today: date | None = None) -> int:
                     role=person.team_role.value,
                 )
             )
-    _inventories(session, today or local_today("ja"))
+    day = today or local_today("ja")
+    _inventories(session, day)
     _diagnoses(session)
+    _cases(session, day)
     audit.record(
         session, action="demo.loaded", actor_label="system", detail={"people": len(PEOPLE)}
     )
@@ -246,12 +251,182 @@ def _inventories(session: Session, today: date) -> None:
         user = session.exec(select(User).where(User.email == f"{key}@{DEMO_DOMAIN}")).one()
         actor = auth_service.principal_for(session, user)
         for data in items:
-            credentials.create(session, actor=actor, data=data, source="demo")
+            row = credentials.create(session, actor=actor, data=data, source="demo")
+            # entered when earned, so the timeline reads like a real history
+            row.created_at = datetime.combine(data.earned_on, time(9), tzinfo=UTC)
+            session.add(row)
+
+
+def _cases(session: Session, today: date) -> None:
+    """The seed author's story as cases (a Microsoft support request answered, then a Partner
+    Center service request waiting on Microsoft), an overdue follow-up and a resolved case."""
+
+    def principal(key: str) -> Principal:
+        user = session.exec(select(User).where(User.email == f"{key}@{DEMO_DOMAIN}")).one()
+        return auth_service.principal_for(session, user)
+
+    def credential(actor: Principal, cert: str) -> tuple[int, ...]:
+        row = session.exec(
+            select(Credential).where(
+                Credential.user_id == actor.user_id, Credential.certification_id == cert
+            )
+        ).first()
+        return (row.id,) if row is not None and row.id is not None else ()
+
+    def fields(**values: object) -> cases_rules.CaseFields:
+        base: dict[str, object] = {
+            "reference": "",
+            "status": cases_rules.Status.OPEN,
+            "message": "",
+            "follow_up_on": None,
+            "credential_ids": (),
+        }
+        base.update(values)
+        return cases_rules.CaseFields(**base)  # type: ignore[arg-type]
+
+    def back(days: int) -> date:
+        return today - timedelta(days=days)
+
+    takuya = principal("takuya.nakamura")
+    az900 = credential(takuya, "AZ-900")
+    first = cases.create(
+        session,
+        actor=takuya,
+        fields=fields(
+            channel=cases_rules.Channel.MS_SUPPORT,
+            reference="2402190040001234",
+            subject="Certiport で取得した AZ-900 が Microsoft Learn に表示されない",
+            message=(
+                "2024年2月に Certiport（オデッセイ）経由で AZ-900 に合格しましたが、"
+                "Microsoft Learn の認定資格に表示されません。パートナー センターで会社に"
+                "紐付けるにはどうすればよいでしょうか。"
+            ),
+            credential_ids=az900,
+        ),
+        today=back(45),
+    )
+    assert first.id is not None
+    first = cases.record_reply(
+        session,
+        actor=takuya,
+        case_id=first.id,
+        version=first.version,
+        summary=(
+            "2023年6月以降に Certiport で取得した認定は Learn に表示されない仕様。"
+            "配信会社が異なるプロファイルは統合できない。表示対応は進行中だが時期は未定。"
+            "個別対応はパートナー センターのサポート リクエストで。"
+        ),
+        received_on=back(38).isoformat(),
+        today=back(38),
+    )
+    cases.change_status(
+        session,
+        actor=takuya,
+        case_id=first.id or 0,
+        version=first.version,
+        target="closed",
+        resolution="not_possible",
+        today=back(37),
+    )
+    run = session.exec(select(WizardRun).where(WizardRun.user_id == takuya.user_id)).first()
+    prefill = (
+        cases.prefill_from_run(session, actor=takuya, run_id=run.id, locale="ja")
+        if run is not None and run.id is not None
+        else None
+    )
+    second = cases.create(
+        session,
+        actor=takuya,
+        fields=fields(
+            channel=cases_rules.Channel.PARTNER_CENTER,
+            reference="SR-2099887766",
+            subject=prefill.subject
+            if prefill
+            else "Certiport の認定をパートナー センターに関連付けたい",
+            message=prefill.message if prefill else "",
+            credential_ids=az900,
+            follow_up_on=today + timedelta(days=4),
+        ),
+        wizard_run_id=run.id if run is not None else None,
+        today=back(30),
+    )
+    cases.change_status(
+        session,
+        actor=takuya,
+        case_id=second.id or 0,
+        version=second.version,
+        target="waiting_support",
+        today=back(29),
+    )
+
+    sakura = principal("sakura.yamamoto")
+    overdue = cases.create(
+        session,
+        actor=sakura,
+        fields=fields(
+            channel=cases_rules.Channel.CREDENTIALS_SUPPORT,
+            reference="CS-556677",
+            subject="MS-900 が Learn のプロファイルに表示されない",
+            message="Certiport で合格した MS-900 が Learn に表示されません。確認をお願いします。",
+            credential_ids=credential(sakura, "MS-900"),
+            follow_up_on=back(3),
+        ),
+        today=back(17),
+    )
+    cases.change_status(
+        session,
+        actor=sakura,
+        case_id=overdue.id or 0,
+        version=overdue.version,
+        target="waiting_support",
+        today=back(16),
+    )
+
+    hina = principal("hina.tanaka")
+    merged = cases.create(
+        session,
+        actor=hina,
+        fields=fields(
+            channel=cases_rules.Channel.CREDENTIALS_SUPPORT,
+            reference="CS-443322",
+            subject="個人アカウントと会社アカウントの Learn プロファイルを統合したい",
+            message=(
+                "AZ-305 が個人アカウントの Learn プロファイルにあります。統合方法を教えてください。"
+            ),
+            credential_ids=credential(hina, "AZ-305"),
+        ),
+        today=back(70),
+    )
+    merged = cases.record_reply(
+        session,
+        actor=hina,
+        case_id=merged.id or 0,
+        version=merged.version,
+        summary="会社アカウントをログインとして追加すると統合される（元に戻せない）との案内。",
+        received_on=back(66).isoformat(),
+        today=back(66),
+    )
+    cases.change_status(
+        session,
+        actor=hina,
+        case_id=merged.id or 0,
+        version=merged.version,
+        target="resolved",
+        resolution="linked",
+        today=back(60),
+    )
 
 
 def wipe(session: Session) -> None:
-    """Delete every row (the demo reset). Bypasses the ORM so the audit log can be cleared too."""
+    """Delete every row (the demo reset), and the attachment files those rows pointed at.
+    Bypasses the ORM so the audit log can be cleared too."""
+    keys = list(session.exec(select(CaseAttachment.storage_key)).all())
     for table in (
+        CaseEvent,
+        CaseAttachment,
+        CaseCredential,
+        SupportCase,
+        CredentialEvent,
         LearnImport,
         CalendarFeed,
         Credential,
@@ -266,3 +441,6 @@ def wipe(session: Session) -> None:
         User,
     ):
         session.exec(delete(table))
+    session.flush()
+    for key in keys:
+        (cases.storage_dir() / key).unlink(missing_ok=True)

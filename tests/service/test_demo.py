@@ -13,6 +13,7 @@ from certportal import manage
 from certportal.audit.models import AuditEntry
 from certportal.auth import service as auth_service
 from certportal.auth.models import User
+from certportal.auth.policy import Principal
 from certportal.demo import seed
 from certportal.knowledge import loader
 from certportal.settings import get_settings
@@ -206,3 +207,41 @@ def test_demo_inventories_tell_the_domain_story(session: Session) -> None:
     assert run is not None and run.credential_id is not None
     linked = session.get(Credential, run.credential_id)
     assert linked is not None and linked.certification_id == "AZ-900"
+
+
+def test_demo_cases_tell_the_seed_story(session: Session) -> None:
+    from datetime import date
+
+    from certportal.cases import service as cases
+    from certportal.cases.models import SupportCase
+
+    today = date(2026, 12, 1)
+    seed.load(session, today=today)
+    session.commit()
+
+    def person(key: str) -> Principal:
+        user = session.exec(select(User).where(User.email == f"{key}@{seed.DEMO_DOMAIN}")).one()
+        return auth_service.principal_for(session, user)
+
+    takuya = person("takuya.nakamura")
+    story = sorted(cases.list_mine(session, actor=takuya), key=lambda c: c.id)
+    assert [(c.channel, c.status) for c in story] == [
+        ("ms_support", "closed"),  # answered: Certiport since June 2023 is not on Learn
+        ("partner_center", "waiting_support"),  # then the service request, Microsoft's move
+    ]
+    answered = cases.events_of(session, story[0].id)
+    assert "reply_received" in [e.kind for e in answered]
+    assert story[1].wizard_run_id is not None  # started from the seed diagnosis
+    assert story[1].follow_up_on is not None and story[1].follow_up_on > today
+
+    sakura = person("sakura.yamamoto")
+    assert [c.subject for c in cases.due(session, user_id=sakura.user_id, today=today)] == [
+        "MS-900 が Learn のプロファイルに表示されない"
+    ]  # the overdue follow-up
+    hina = person("hina.tanaka")
+    assert [(c.status, c.resolution) for c in cases.list_mine(session, actor=hina)] == [
+        ("resolved", "linked")
+    ]
+    seed.wipe(session)
+    session.commit()
+    assert count(session, SupportCase) == 0
