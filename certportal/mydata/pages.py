@@ -23,6 +23,7 @@ def my_data_page() -> rx.Component:
                 rx.el.li(t("mydata.holds_identity")),
                 rx.el.li(t("mydata.holds_credentials")),
                 rx.el.li(t("mydata.holds_diagnoses")),
+                rx.el.li(t("mydata.holds_cases")),
                 rx.el.li(t("mydata.holds_imports")),
                 class_name="cp-ul",
             ),

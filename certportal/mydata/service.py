@@ -1,18 +1,20 @@
 """Export everything about me as one JSON document, and import such a document into another
 (fresh) instance, so that exporting it there gives the same document back.
 
-The document holds the person (e-mail, name, language), the identity map, the credentials, the
-diagnoses (with the knowledge version number each used), the Learn imports (with the personal data
-the person agreed to keep) and whether a calendar address exists. It holds no password hash, no
-session and no calendar token: an imported person gets a new initial password, and makes a new
-calendar address. Team places and roles belong to the organisation and are listed for
-information only; an import makes the person a member of no team.
+The document holds the person (e-mail, name, language), the identity map, the credentials and
+their renewals, the diagnoses (with the knowledge version number each used), the support cases
+(with their history and attachments, the files base64-encoded), the Learn imports (with the
+personal data the person agreed to keep) and whether a calendar address exists. It holds no
+password hash, no session and no calendar token: an imported person gets a new initial password,
+and makes a new calendar address. Team places and roles belong to the organisation and are
+listed for information only; an import makes the person a member of no team.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -23,18 +25,19 @@ from certportal.auth.models import User
 from certportal.auth.policy import Principal, Role
 from certportal.clock import utcnow
 from certportal.credentials import service as credentials
-from certportal.credentials.models import Credential, LearnImport
+from certportal.credentials.models import Credential, CredentialEvent, LearnImport
 from certportal.credentials.rules import CredentialData, to_raw, validate
 from certportal.errors import InvalidInput
 from certportal.identity import service as identity
 from certportal.knowledge import service as knowledge
 from certportal.knowledge.models import KnowledgeVersion
+from certportal.mydata import cases_io
 from certportal.teams.models import Team, TeamMembership
 from certportal.wizard.models import WizardRun
 
 FORMAT = "certportal.my-data"
 VERSION = 1
-MAX_BYTES = 5_000_000
+MAX_BYTES = 64_000_000  # attachments travel inside the document
 
 
 def _when(value: datetime | None) -> str | None:
@@ -75,6 +78,8 @@ def export(session: Session, *, actor: Principal, now: datetime | None = None) -
         .order_by(col(Team.name))
     ).all()
     has_feed = credentials.feed(session, actor=actor) is not None
+    run_index = {r.id: i for i, r in enumerate(runs)}
+    renewals = credentials.events(session, actor=actor)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -137,6 +142,21 @@ def export(session: Session, *, actor: Principal, now: datetime | None = None) -
             }
             for i in imports
         ],
+        "credential_events": [
+            {
+                "credential": index.get(e.credential_id),
+                "kind": e.kind,
+                "occurred_on": e.occurred_on.isoformat(),
+                "old_expiry": e.old_expiry.isoformat() if e.old_expiry else None,
+                "new_expiry": e.new_expiry.isoformat() if e.new_expiry else None,
+                "created_at": _when(e.created_at),
+            }
+            for e in renewals
+            if e.credential_id in index
+        ],
+        "cases": cases_io.export_cases(
+            session, user_id=actor.user_id, credential_index=index, run_index=run_index
+        ),
         "calendar_feed": {"active": has_feed},
     }
 
@@ -155,7 +175,34 @@ def _require(data: object, kind: type, what: str = "mydata.error.shape") -> Any:
 
 def import_document(session: Session, *, content: bytes, password: str) -> User:
     """Create the person of a my-data document with all their data (operators only: the command
-    line). Refused as a whole when the e-mail exists or any part does not read back."""
+    line). Refused as a whole when the e-mail exists or any part does not read back; attachment
+    files written before a refusal are removed again."""
+    written: list[Path] = []
+    try:
+        return _import(session, content=content, password=password, written=written)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _parse_day(value: object) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput("mydata.error.shape") from None
+
+
+def _required_day(value: object) -> date:
+    day = _parse_day(value)
+    if day is None:
+        raise InvalidInput("mydata.error.shape")
+    return day
+
+
+def _import(session: Session, *, content: bytes, password: str, written: list[Path]) -> User:
     if len(content) > MAX_BYTES:
         raise InvalidInput("mydata.error.too_large")
     try:
@@ -224,6 +271,34 @@ def import_document(session: Session, *, content: bytes, password: str) -> User:
                 finished_at=_parse_when(item.get("finished_at")),
             )
         )
+    session.flush()
+    made_runs = session.exec(
+        select(WizardRun).where(WizardRun.user_id == user.id).order_by(col(WizardRun.id))
+    ).all()
+    for item in _require(doc.get("credential_events", []), list):
+        item = _require(item, dict)
+        position = item.get("credential")
+        if not isinstance(position, int) or not 0 <= position < len(made):
+            raise InvalidInput("mydata.error.shape")
+        session.add(
+            CredentialEvent(
+                credential_id=made[position].id or 0,
+                user_id=user.id or 0,
+                kind=str(item.get("kind") or "renewed")[:24],
+                occurred_on=_required_day(item.get("occurred_on")),
+                old_expiry=_parse_day(item.get("old_expiry")),
+                new_expiry=_parse_day(item.get("new_expiry")),
+                created_at=_parse_when(item.get("created_at")) or utcnow(),
+            )
+        )
+    cases_io.import_cases(
+        session,
+        user_id=user.id or 0,
+        items=_require(doc.get("cases", []), list),
+        credential_ids=[c.id or 0 for c in made],
+        run_ids=[r.id or 0 for r in made_runs],
+        written=written,
+    )
     for item in _require(doc.get("learn_imports", []), list):
         item = _require(item, dict)
         text = {k: str(item.get(k) or "") for k in ("share_id", "user_name", "legal_name")}

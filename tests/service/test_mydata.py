@@ -3,6 +3,7 @@ instance exactly (exporting it there gives the same document back)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from certportal.audit.models import AuditEntry
 from certportal.auth import service as auth_service
 from certportal.auth.models import User
 from certportal.auth.policy import Principal
+from certportal.cases import service as cases
 from certportal.credentials import service as credentials
 from certportal.demo import seed
 from certportal.errors import Conflict, InvalidInput
@@ -23,6 +25,7 @@ from certportal.learn.transcript import LearnCertification, Transcript
 from certportal.mydata import service as mydata
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 NOT_IMPORTED = ("exported_at", "organisation", "calendar_feed")
 
 
@@ -74,8 +77,35 @@ def test_round_trip_into_a_fresh_instance(session: Session, fresh: Engine) -> No
         keep_personal=True,
     )
     credentials.create_feed(session, actor=takuya)
+    # a support case with an attachment, and a renewal
+    story = cases.list_mine(session, actor=takuya)[0]
+    cases.add_attachment(
+        session,
+        actor=takuya,
+        case_id=story.id,
+        version=story.version,
+        name="証明.png",
+        content=PNG,
+    )
+    az104 = next(
+        c
+        for c in credentials.list_rows(session, actor=takuya)
+        if c.data.certification_id == "AZ-104"
+    )
+    stored = credentials.get(session, actor=takuya, credential_id=az104.id)
+    credentials.update(
+        session,
+        actor=takuya,
+        credential_id=az104.id,
+        data=dataclasses.replace(az104.data, expires_on=date(2028, 1, 1)),
+        version=stored.version,
+    )
     session.commit()
     original = mydata.export(session, actor=takuya, now=NOW)
+    assert len(original["cases"]) == 2  # type: ignore[arg-type]
+    with_file = [c for c in original["cases"] if c["attachments"]]  # type: ignore[union-attr,index]
+    assert len(with_file) == 1 and with_file[0]["attachments"][0]["name"] == "証明.png"
+    assert original["credential_events"][0]["kind"] == "renewed"  # type: ignore[index]
     assert original["person"]["email"] == f"takuya.nakamura@{seed.DEMO_DOMAIN}"  # type: ignore[index]
     assert len(original["credentials"]) == 4 and len(original["diagnoses"]) == 1
     assert original["diagnoses"][0]["credential"] == 0  # type: ignore[index]  # linked to AZ-900
@@ -93,6 +123,37 @@ def test_round_trip_into_a_fresh_instance(session: Session, fresh: Engine) -> No
     assert comparable(again) == comparable(original)
     assert again["organisation"] == {"role": "member", "teams": []}
     assert again["calendar_feed"] == {"active": False}
+
+
+def test_a_tampered_attachment_imports_nothing_and_leaves_no_file(
+    session: Session, fresh: Engine
+) -> None:
+    seed.load(session, today=date(2026, 11, 23))
+    takuya = principal(session, "takuya.nakamura")
+    story = cases.list_mine(session, actor=takuya)[0]
+    cases.add_attachment(
+        session, actor=takuya, case_id=story.id, version=story.version, name="a.png", content=PNG
+    )
+    cases.add_attachment(
+        session,
+        actor=takuya,
+        case_id=story.id,
+        version=story.version + 1,
+        name="b.png",
+        content=PNG + b"x",
+    )
+    session.commit()
+    document = mydata.export(session, actor=takuya, now=NOW)
+    files_before = set(cases.storage_dir().iterdir())
+    tampered = next(c for c in document["cases"] if c["attachments"])  # type: ignore[union-attr,index]
+    tampered["attachments"][1]["sha256"] = "0" * 64  # the first file is written, then refused
+    text = json.dumps(document, ensure_ascii=False).encode()
+    with Session(fresh) as other:
+        with pytest.raises(InvalidInput):
+            mydata.import_document(other, content=text, password="a fresh start 2026")
+        other.rollback()
+        assert other.exec(select(User)).all() == []
+    assert set(cases.storage_dir().iterdir()) == files_before
 
 
 def test_an_existing_email_or_a_bad_document_imports_nothing(
