@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -54,6 +55,12 @@ def _env(database_url: str, extra: Mapping[str, str]) -> dict[str, str]:
             "GRANIAN_WORKERS": "1",
         }
     )
+    # attachments next to the test database (or in a fresh temporary folder), never in data/
+    if database_url.startswith("sqlite:///"):
+        folder = Path(database_url.removeprefix("sqlite:///")).parent / "attachments"
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="certportal-attachments-"))
+    env["ATTACHMENTS_DIR"] = str(folder)
     env.update(extra)
     return env
 

@@ -11,6 +11,9 @@ from tests.e2e.conftest import DEMO, shot, sign_in, wait_home
 def test_admin_reads_and_filters_the_audit_log_in_japanese(page: Page) -> None:
     sign_in(page, "misaki.sato" + DEMO)  # the demo admin
     wait_home(page)
+    # another test switches her to English; the language is remembered per person
+    page.get_by_role("button", name="日本語").click()
+    expect(page.get_by_role("button", name="日本語")).to_have_attribute("aria-pressed", "true")
     page.goto("/credentials/csv")
     with page.expect_download():
         page.get_by_role("button", name="CSV をダウンロード").click()
