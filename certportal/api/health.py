@@ -77,7 +77,7 @@ async def case_attachment(request: Request) -> Response:
     raw = str(request.path_params.get("attachment_id", ""))
     token = request.cookies.get(SESSION_COOKIE, "")
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; sandbox"}
-    if not raw.isdigit() or len(raw) > 12 or not token:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not token:
         return Response("not found\n", status_code=404, media_type="text/plain", headers=headers)
     try:
         found = await asyncio.to_thread(_attachment, token, int(raw))

@@ -16,7 +16,14 @@ from certportal.cases.state import (
     TimelineState,
 )
 from certportal.ui import styles
-from certportal.ui.components import busy_button, callout, confirm_dialog, data_table
+from certportal.ui.components import (
+    busy_button,
+    callout,
+    confirm_dialog,
+    data_table,
+    field_label,
+    value_badge,
+)
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import lt, t, t_var
 
@@ -39,25 +46,11 @@ PARTY_COLORS = {
 
 
 def case_status_badge(status: rx.Var[str]) -> rx.Component:
-    return rx.match(
-        status,
-        *[
-            (s, rx.badge(t(f"cases.status.{s}"), color_scheme=c, size="2"))
-            for s, c in STATUS_COLORS.items()
-        ],
-        rx.badge(status),
-    )
+    return value_badge(status, "cases.status", STATUS_COLORS, size="2")
 
 
 def party_badge(party: rx.Var[str]) -> rx.Component:
-    return rx.match(
-        party,
-        *[
-            (p, rx.badge(t(f"cases.party.{p}"), color_scheme=c, variant="soft"))
-            for p, c in PARTY_COLORS.items()
-        ],
-        rx.badge(party),
-    )
+    return value_badge(party, "cases.party", PARTY_COLORS, variant="soft")
 
 
 def _follow_up(item: CaseItem) -> rx.Component:
@@ -73,10 +66,6 @@ def _follow_up(item: CaseItem) -> rx.Component:
         ),
         rx.text("—", size="2"),
     )
-
-
-def _label(key: str, html_for: str) -> rx.Component:
-    return rx.el.label(t(key), html_for=html_for, class_name="cp-label")
 
 
 def _select(name: str, values: tuple[str, ...], prefix: str, **props: object) -> rx.Component:
@@ -160,7 +149,7 @@ def _case_row(item: CaseItem) -> rx.Component:
 def _list_filter(name: str, values: tuple[str, ...], prefix: str) -> rx.Component:
     current = getattr(CasesState, name)
     return rx.vstack(
-        _label(f"cases.field.{name}", f"filter-{name}"),
+        field_label(f"cases.field.{name}", f"filter-{name}"),
         rx.el.select(
             rx.el.option(t("cases.filter_all"), value="all"),
             *[rx.el.option(t(f"{prefix}.{v}"), value=v) for v in values],
@@ -189,6 +178,17 @@ def cases_page() -> rx.Component:
             ),
         ),
         rx.text(t("cases.intro"), color=styles.MUTED_TEXT),
+        rx.cond(
+            s.deleted,
+            rx.callout.root(
+                rx.callout.icon(rx.icon("circle-check")),
+                rx.callout.text(t("cases.deleted")),
+                color_scheme="green",
+                role="status",
+                width="100%",
+                id="cases-deleted",
+            ),
+        ),
         callout(s.error, "red", "alert"),
         rx.cond(
             ~s.loaded,
@@ -293,7 +293,7 @@ def _case_form() -> rx.Component:
                 ),
             ),
             rx.vstack(
-                _label("cases.field.channel", "case-channel"),
+                field_label("cases.field.channel", "case-channel"),
                 _select(
                     "channel",
                     transitions.CHANNELS,
@@ -306,7 +306,7 @@ def _case_form() -> rx.Component:
                 width="100%",
             ),
             rx.vstack(
-                _label("cases.field.subject", "case-subject"),
+                field_label("cases.field.subject", "case-subject"),
                 rx.el.input(
                     name="subject",
                     id="case-subject",
@@ -319,7 +319,7 @@ def _case_form() -> rx.Component:
                 width="100%",
             ),
             rx.vstack(
-                _label("cases.field.reference", "case-reference"),
+                field_label("cases.field.reference", "case-reference"),
                 rx.text(t("cases.reference_hint"), size="1", color=styles.MUTED_TEXT),
                 rx.el.input(
                     name="reference",
@@ -344,7 +344,7 @@ def _case_form() -> rx.Component:
             rx.cond(
                 new,
                 rx.vstack(
-                    _label("cases.field.initial_status", "case-status"),
+                    field_label("cases.field.initial_status", "case-status"),
                     rx.el.select(
                         rx.el.option(t("cases.initial.draft"), value="draft"),
                         rx.el.option(t("cases.initial.open"), value="open"),
@@ -361,7 +361,7 @@ def _case_form() -> rx.Component:
             rx.cond(
                 new | s.is_draft,
                 rx.vstack(
-                    _label("cases.field.message", "case-message"),
+                    field_label("cases.field.message", "case-message"),
                     rx.text(t("cases.message_hint"), size="1", color=styles.MUTED_TEXT),
                     rx.el.textarea(
                         name="message",
@@ -376,7 +376,7 @@ def _case_form() -> rx.Component:
                 ),
             ),
             rx.vstack(
-                _label("cases.field.follow_up_on", "case-follow-up"),
+                field_label("cases.field.follow_up_on", "case-follow-up"),
                 rx.el.input(
                     type="date",
                     name="follow_up_on",
@@ -477,7 +477,7 @@ def _action_form(
 
 def _text_field(name: str, label_key: str, form_id: str, rows: str = "5") -> rx.Component:
     return rx.vstack(
-        _label(label_key, f"{form_id}-{name}"),
+        field_label(label_key, f"{form_id}-{name}"),
         rx.el.textarea(
             name=name,
             id=f"{form_id}-{name}",
@@ -493,7 +493,7 @@ def _text_field(name: str, label_key: str, form_id: str, rows: str = "5") -> rx.
 
 def _date_field(name: str, label_key: str, form_id: str) -> rx.Component:
     return rx.vstack(
-        _label(label_key, f"{form_id}-{name}"),
+        field_label(label_key, f"{form_id}-{name}"),
         rx.el.input(
             type="date",
             name=name,
@@ -588,7 +588,7 @@ def _actions() -> rx.Component:
                 "status-form",
                 s.change_status,
                 rx.vstack(
-                    _label("cases.field.new_status", "status-form-status"),
+                    field_label("cases.field.new_status", "status-form-status"),
                     rx.el.select(
                         rx.foreach(
                             s.allowed,
@@ -603,7 +603,7 @@ def _actions() -> rx.Component:
                     width="100%",
                 ),
                 rx.vstack(
-                    _label("cases.field.resolution", "status-form-resolution"),
+                    field_label("cases.field.resolution", "status-form-resolution"),
                     rx.text(t("cases.resolution_hint"), size="1", color=styles.MUTED_TEXT),
                     rx.el.select(
                         rx.el.option(t("cases.resolution.none"), value=""),
@@ -1023,7 +1023,7 @@ def timeline_list(items: rx.Var[list[TimelineItem]], empty_key: str) -> rx.Compo
 def _timeline_filter(name: str, options: rx.Var[list[Option]]) -> rx.Component:
     current = getattr(TimelineState, name)
     return rx.vstack(
-        _label(f"timeline.filter.{name}", f"timeline-{name}"),
+        field_label(f"timeline.filter.{name}", f"timeline-{name}"),
         rx.el.select(
             rx.el.option(t("cases.filter_all"), value=""),
             rx.foreach(options, lambda o: rx.el.option(lt(o.label), value=o.value)),

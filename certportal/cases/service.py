@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
@@ -98,7 +99,7 @@ def _access(session: Session, actor: Principal, row: SupportCase) -> Access:
     if row.user_id == actor.user_id:
         return Access(owner=True, texts=True)
     overseer = actor.is_admin or bool(actor.led_team_ids & _team_ids(session, row.user_id))
-    if not overseer:
+    if not overseer or row.status == Status.DRAFT.value:  # a draft is the member's own business
         raise NotFound("cases.error.not_found")
     return Access(owner=False, texts=row.shared_with_lead)
 
@@ -123,7 +124,8 @@ def _event(
     session: Session, row: SupportCase, kind: EventKind, day: date, **values: object
 ) -> CaseEvent:
     assert row.id is not None
-    count = len(session.exec(select(CaseEvent.id).where(CaseEvent.case_id == row.id)).all())
+    with session.no_autoflush:  # a lost race shows up in _save, as a Conflict
+        count = len(session.exec(select(CaseEvent.id).where(CaseEvent.case_id == row.id)).all())
     if count >= MAX_EVENTS:
         raise InvalidInput("cases.error.too_many_events", max=MAX_EVENTS)
     event = CaseEvent(case_id=row.id, kind=kind.value, occurred_on=day, **values)  # type: ignore[arg-type]
@@ -320,6 +322,8 @@ def record_reply(
     current = Status(row.status)
     if current is Status.DRAFT:
         raise InvalidInput("cases.refuse.send_first", field="summary")
+    if current in transitions.ENDED:
+        raise InvalidInput("cases.refuse.reopen_first", field="summary")
     _event(session, row, EventKind.REPLY_RECEIVED, when, text=text)
     _move(session, row, transitions.after_reply(current), when)
     _save(session, row)
@@ -351,7 +355,8 @@ def change_status(
     else:
         row.resolution = ""
         row.ended_on = None
-    if current is Status.DRAFT and to is Status.OPEN:
+    if to is Status.OPEN and row.opened_on is None:
+        # sent for the first time: a draft, or a draft that was closed and is reopened
         row.opened_on = day
         kind = EventKind.OPENED
     elif to is Status.RESOLVED:
@@ -429,11 +434,12 @@ def set_shared(
     return row
 
 
-def delete(session: Session, *, actor: Principal, case_id: int) -> None:
-    """Delete one of my cases with its events and attachments (files included)."""
-    row = _own(session, actor, case_id)
+def delete(session: Session, *, actor: Principal, case_id: int, version: int) -> None:
+    """Delete one of my cases with its events and attachments. The files go once the deletion
+    is committed (a refused deletion keeps them)."""
+    row = _changing(session, actor, case_id, version)
     stored = session.exec(select(CaseAttachment).where(CaseAttachment.case_id == case_id)).all()
-    keys = [a.storage_key for a in stored]
+    paths = [_path(a.storage_key) for a in stored]
     session.execute(sql_delete(CaseEvent).where(col(CaseEvent.case_id) == case_id))
     session.execute(sql_delete(CaseAttachment).where(col(CaseAttachment.case_id) == case_id))
     session.execute(sql_delete(CaseCredential).where(col(CaseCredential.case_id) == case_id))
@@ -446,9 +452,36 @@ def delete(session: Session, *, actor: Principal, case_id: int) -> None:
         detail={"channel": row.channel, "status": row.status},
     )
     session.delete(row)
-    session.flush()
-    for key in keys:
-        _path(key).unlink(missing_ok=True)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(CHANGED) from None
+    settle_files(session, keep_on_commit=[], remove_on_commit=paths)
+
+
+def settle_files(
+    session: Session, *, keep_on_commit: Sequence[Path], remove_on_commit: Sequence[Path]
+) -> None:
+    """Make files follow the transaction: on commit ``remove_on_commit`` are deleted; on
+    rollback ``keep_on_commit`` (files written for it) are deleted. Whichever comes first wins."""
+    done = False
+
+    def committed(_session: Session) -> None:
+        nonlocal done
+        if not done:
+            done = True
+            for path in remove_on_commit:
+                path.unlink(missing_ok=True)
+
+    def rolled_back(_session: Session) -> None:
+        nonlocal done
+        if not done:
+            done = True
+            for path in keep_on_commit:
+                path.unlink(missing_ok=True)
+
+    sa_event.listen(session, "after_commit", committed, once=True)
+    sa_event.listen(session, "after_rollback", rolled_back, once=True)
 
 
 def unlink_credential(session: Session, credential_id: int) -> None:
@@ -473,6 +506,19 @@ def _path(key: str) -> Path:
     return storage_dir() / key
 
 
+def write_file(key: str, content: bytes) -> Path:
+    """Write an attachment's bytes under ``key`` atomically (no half-written file remains)."""
+    target = _path(key)
+    partial = target.with_suffix(".part")
+    try:
+        partial.write_bytes(content)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
 def add_attachment(
     session: Session,
     *,
@@ -491,10 +537,7 @@ def add_attachment(
     )
     checked = attachments.check(name, content, existing=existing)
     key = secrets.token_hex(20)
-    target = _path(key)
-    partial = target.with_suffix(".part")
-    partial.write_bytes(content)
-    os.replace(partial, target)
+    target = write_file(key, content)
     try:
         stored = CaseAttachment(
             case_id=case_id,
@@ -518,6 +561,8 @@ def add_attachment(
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+    # the file stays only if the transaction commits
+    settle_files(session, keep_on_commit=[target], remove_on_commit=[])
     return stored
 
 
@@ -603,7 +648,7 @@ def summary(row: SupportCase, owner_name: str, access: Access) -> CaseSummary:
         version=row.version,
         shared=row.shared_with_lead,
         wizard_run_id=row.wizard_run_id if access.owner else None,
-        outcome_id=row.outcome_id,
+        outcome_id=row.outcome_id if access.owner else "",
         draft_text=row.draft_text if access.owner else "",
         texts=access.texts,
         owner=access.owner,
@@ -681,9 +726,20 @@ def view(session: Session, *, actor: Principal, case_id: int) -> CaseView:
     return CaseView(
         case=summary(row, owner.display_name if owner else "", access),
         access=access,
-        credential_ids=credential_ids(session, case_id),
+        credential_ids=credential_ids(session, case_id) if access.owner else [],
         events=events,
         attachments=stored,
+    )
+
+
+def own_view(session: Session, *, actor: Principal, case_id: int) -> CaseView:
+    """One of my cases (for editing it): anyone else's is "not found", and nothing is audited."""
+    row = _own(session, actor, case_id)
+    return CaseView(
+        case=summary(row, actor.display_name, _OWNER),
+        access=_OWNER,
+        credential_ids=credential_ids(session, case_id),
+        events=events_of(session, case_id),
     )
 
 

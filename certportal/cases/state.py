@@ -19,11 +19,16 @@ from certportal.cases import service as service
 from certportal.cases.evidence import PackEvent, render_body
 from certportal.cases.present import CaseItem, EventItem, Option, TimelineItem
 from certportal.credentials import service as credentials
-from certportal.errors import AuthError, CertportalError, Conflict, NotFound
+from certportal.errors import AuthError, CertportalError, Conflict
 from certportal.i18n.formatting import local_today
 from certportal.timeline import service as timeline
 
 LOCALES = ("ja", "en")
+
+
+def _number(text: str) -> bool:
+    """An id as it may come from a URL: ASCII digits only (``int("²")`` fails), and short."""
+    return text.isascii() and text.isdigit() and len(text) < 12
 
 
 def _route_id(path: str, position: int = 1) -> int:
@@ -70,10 +75,42 @@ def _credential_options(session: Any, actor: Any) -> list[Option]:
     ]
 
 
+def _load_page(state: Any, fill: Callable[[], None]) -> rx.event.EventSpec | None:
+    """Fill a page's state; a case that is not there (or not the actor's) is "missing" with the
+    reason, an ended session goes to sign-in. The page shows a spinner until ``loaded``."""
+    state.loaded = False
+    state.missing = False
+    state.error = ""
+    try:
+        fill()
+    except AuthError:
+        return state._on_auth_error()  # type: ignore[no-any-return]
+    except CertportalError as exc:
+        state.missing = True
+        state.error = state._error_text(exc)
+    state.loaded = True
+    return None
+
+
+def _refresh_list(state: Any, fill: Callable[[], None]) -> rx.event.EventSpec | None:
+    """Fill a list page again (after a filter change too); a refusal is shown above the list."""
+    if not state.signed_in:
+        return None
+    state.error = ""
+    try:
+        fill()
+    except AuthError:
+        return state._on_auth_error()  # type: ignore[no-any-return]
+    except CertportalError as exc:
+        state.error = state._error_text(exc)
+    return None
+
+
 # --- my cases and the home page's reminders --------------------------------------------------
 
 
 class CasesState(AppState):
+    deleted: bool = False
     items: list[CaseItem] = []
     due: list[CaseItem] = []
     total: int = 0
@@ -100,19 +137,11 @@ class CasesState(AppState):
         self.loaded = True
 
     def _refresh(self) -> rx.event.EventSpec | None:
-        if not self.signed_in:
-            return None
-        self.error = ""
-        try:
-            self._fill()
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.error = self._error_text(exc)
-        return None
+        return _refresh_list(self, self._fill)
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
+        self.deleted = self.router.url.query_parameters.get("deleted") == "1"
         return self._refresh()
 
     @rx.event
@@ -170,18 +199,9 @@ class CaseFormState(AppState):
     def _guard(self, action: Callable[[], None]) -> rx.event.EventSpec | None:
         if not self.signed_in:
             return None
-        self.loaded = False
         self._reset()
-        try:
-            action()
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.missing = True
-            self.error = self._error_text(exc)
-        self.form_key += 1
-        self.loaded = True
-        return None
+        self.form_key += 1  # the form mounts again with the values filled in
+        return _load_page(self, action)
 
     def _start_new(self) -> None:
         query = self.router.url.query_parameters
@@ -189,7 +209,7 @@ class CaseFormState(AppState):
             self.options = _credential_options(session, actor)
             run = str(query.get("run", "") or "")
             credential = str(query.get("credential", "") or "")
-            if run.isdigit():
+            if run.isascii() and run.isdigit() and len(run) < 12:
                 filled = service.prefill_from_run(
                     session, actor=actor, run_id=int(run), locale=self.locale
                 )
@@ -199,15 +219,13 @@ class CaseFormState(AppState):
                 self.message = filled.message
                 self.chosen = [str(i) for i in filled.credential_ids]
                 self.outcome = filled.outcome_title
-            elif credential.isdigit() and credential in {o.value for o in self.options}:
+            elif credential in {o.value for o in self.options}:
                 self.chosen = [credential]
 
     def _start_edit(self, case_id: int) -> None:
         with self._acting() as (session, actor):
             self.options = _credential_options(session, actor)
-            found = service.view(session, actor=actor, case_id=case_id)
-        if not found.access.owner:
-            raise NotFound("cases.error.not_found")
+            found = service.own_view(session, actor=actor, case_id=case_id)
         case = found.case
         self.case_id = case.id
         self.version = case.version
@@ -381,16 +399,8 @@ class CaseDetailState(AppState):
         self.typed = {}
         self.notice_key = "cases.saved" if self.router.url.query_parameters.get("saved") else ""
         self.case_id = _route_id(self.router.url.path)
-        try:
-            self._fill()
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.missing = True
-            self.error = self._error_text(exc)
         self.form_key += 1
-        self.loaded = True
-        return None
+        return _load_page(self, self._fill)
 
     def _act(
         self,
@@ -424,77 +434,70 @@ class CaseDetailState(AppState):
         self.form_key += 1
         return None
 
+    def _form_change(
+        self,
+        change: Callable[..., object],
+        form: dict[str, Any],
+        *,
+        done_key: str,
+        **fields: tuple[str, int],
+    ) -> rx.event.EventSpec | None:
+        """A change made from one of the case page's forms: each service argument from its form
+        field (cut to a sane length; the service checks the rest)."""
+        values = {
+            arg: str(form.get(name, "") or "")[:limit] for arg, (name, limit) in fields.items()
+        }
+        return self._act(
+            lambda session, actor: change(
+                session, actor=actor, case_id=self.case_id, version=self.version, **values
+            ),
+            done_key=done_key,
+            form=form,
+        )
+
     @rx.event
     def send_message(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
-        return self._act(
-            lambda session, actor: service.send_message(
-                session,
-                actor=actor,
-                case_id=self.case_id,
-                version=self.version,
-                text=str(form.get("message", ""))[: transitions.TEXT_MAX + 10],
-                sent_on=str(form.get("sent_on", ""))[:20],
-            ),
+        return self._form_change(
+            service.send_message,
+            form,
             done_key="cases.done.message",
-            form=form,
+            text=("message", transitions.TEXT_MAX + 10),
+            sent_on=("sent_on", 20),
         )
 
     @rx.event
     def record_reply(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
-        return self._act(
-            lambda session, actor: service.record_reply(
-                session,
-                actor=actor,
-                case_id=self.case_id,
-                version=self.version,
-                summary=str(form.get("summary", ""))[: transitions.SUMMARY_MAX + 10],
-                received_on=str(form.get("received_on", ""))[:20],
-            ),
+        return self._form_change(
+            service.record_reply,
+            form,
             done_key="cases.done.reply",
-            form=form,
+            summary=("summary", transitions.SUMMARY_MAX + 10),
+            received_on=("received_on", 20),
         )
 
     @rx.event
     def change_status(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
-        return self._act(
-            lambda session, actor: service.change_status(
-                session,
-                actor=actor,
-                case_id=self.case_id,
-                version=self.version,
-                target=str(form.get("status", ""))[:20],
-                resolution=str(form.get("resolution", ""))[:20],
-            ),
+        return self._form_change(
+            service.change_status,
+            form,
             done_key="cases.done.status",
-            form=form,
+            target=("status", 20),
+            resolution=("resolution", 20),
         )
 
     @rx.event
     def set_follow_up(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
-        return self._act(
-            lambda session, actor: service.set_follow_up(
-                session,
-                actor=actor,
-                case_id=self.case_id,
-                version=self.version,
-                day=str(form.get("follow_up_on", ""))[:20],
-            ),
-            done_key="cases.done.follow_up",
-            form=form,
+        return self._form_change(
+            service.set_follow_up, form, done_key="cases.done.follow_up", day=("follow_up_on", 20)
         )
 
     @rx.event
     def add_note(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
-        return self._act(
-            lambda session, actor: service.add_note(
-                session,
-                actor=actor,
-                case_id=self.case_id,
-                version=self.version,
-                text=str(form.get("note", ""))[: transitions.TEXT_MAX + 10],
-            ),
+        return self._form_change(
+            service.add_note,
+            form,
             done_key="cases.done.note",
-            form=form,
+            text=("note", transitions.TEXT_MAX + 10),
         )
 
     @rx.event
@@ -538,7 +541,7 @@ class CaseDetailState(AppState):
         self.confirm_delete = False
         try:
             with self._acting() as (session, actor):
-                service.delete(session, actor=actor, case_id=self.case_id)
+                service.delete(session, actor=actor, case_id=self.case_id, version=self.version)
         except AuthError:
             return self._on_auth_error()
         except CertportalError as exc:
@@ -557,27 +560,17 @@ class EvidenceState(AppState):
     loaded: bool = False
     error: str = ""
 
+    def _fill(self) -> None:
+        with self._acting() as (session, actor):
+            pack = service.evidence(session, actor=actor, case_id=self.case_id)
+        self.html = render_body(pack, self.locale)
+
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
         if not self.signed_in:
             return None
-        self.loaded = False
-        self.missing = False
-        self.error = ""
         self.case_id = _route_id(self.router.url.path)
-        try:
-            with self._acting() as (session, actor):
-                pack = service.evidence(session, actor=actor, case_id=self.case_id)
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.missing = True
-            self.error = self._error_text(exc)
-            self.loaded = True
-            return None
-        self.html = render_body(pack, self.locale)
-        self.loaded = True
-        return None
+        return _load_page(self, self._fill)
 
     @rx.event
     def print_page(self) -> rx.event.EventSpec:
@@ -634,31 +627,22 @@ class TimelineState(AppState):
         self.loaded = True
 
     def _refresh(self) -> rx.event.EventSpec | None:
-        if not self.signed_in:
-            return None
-        self.error = ""
-        try:
-            self._fill()
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.error = self._error_text(exc)
-        return None
+        return _refresh_list(self, self._fill)
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
         query = self.router.url.query_parameters
         self.credential = str(query.get("credential", "") or "")
         self.case = str(query.get("case", "") or "")
-        self.credential = self.credential if self.credential.isdigit() else ""
-        self.case = self.case if self.case.isdigit() else ""
+        self.credential = self.credential if _number(self.credential) else ""
+        self.case = self.case if _number(self.case) else ""
         return self._refresh()
 
     @rx.event
     def set_filter(self, name: str, value: str) -> rx.event.EventSpec | None:
         if name not in ("credential", "case"):
             return None
-        value = value if value.isdigit() and len(value) < 12 else ""
+        value = value if _number(value) else ""
         setattr(self, name, value)
         if value:
             setattr(self, "case" if name == "credential" else "credential", "")
@@ -673,20 +657,13 @@ class TeamCasesState(AppState):
     loaded: bool = False
     error: str = ""
 
-    @rx.event
-    def load(self) -> rx.event.EventSpec | None:
-        if not self.signed_in:
-            return None
-        self.error = ""
+    def _fill(self) -> None:
         today = local_today(self.locale)
-        try:
-            with self._acting() as (session, actor):
-                found = service.team_cases(session, actor=actor)
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.error = self._error_text(exc)
-            return None
+        with self._acting() as (session, actor):
+            found = service.team_cases(session, actor=actor)
         self.items = [_item(s, today) for s in found]
         self.loaded = True
-        return None
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        return _refresh_list(self, self._fill)

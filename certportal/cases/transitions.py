@@ -321,7 +321,7 @@ def _ids(raw: str) -> tuple[int, ...]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or len(part) > 12:
+        if not (part.isascii() and part.isdigit()) or len(part) > 12:
             raise InvalidInput("cases.error.credential", field="credentials")
         value = int(part)
         if value not in found:

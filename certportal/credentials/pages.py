@@ -21,7 +21,14 @@ from certportal.credentials.state import (
     LearnImportState,
 )
 from certportal.ui import styles
-from certportal.ui.components import busy_button, callout, confirm_dialog, data_table
+from certportal.ui.components import (
+    busy_button,
+    callout,
+    confirm_dialog,
+    data_table,
+    field_label,
+    value_badge,
+)
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import lt, t, t_var
 
@@ -39,25 +46,11 @@ TRI_COLORS = {"yes": "green", "no": "red", "unknown": "gray"}
 
 
 def status_badge(status: rx.Var[str]) -> rx.Component:
-    return rx.match(
-        status,
-        *[
-            (s, rx.badge(t(f"credentials.status.{s}"), color_scheme=c, size="2"))
-            for s, c in STATUS_COLORS.items()
-        ],
-        rx.badge(status),
-    )
+    return value_badge(status, "credentials.status", STATUS_COLORS, size="2")
 
 
 def tri_badge(value: rx.Var[str]) -> rx.Component:
-    return rx.match(
-        value,
-        *[
-            (v, rx.badge(t(f"credentials.tri.{v}"), color_scheme=c, variant="soft"))
-            for v, c in TRI_COLORS.items()
-        ],
-        rx.badge(value),
-    )
+    return value_badge(value, "credentials.tri", TRI_COLORS, variant="soft")
 
 
 def diagnose_button(item: CredItem) -> rx.Component:
@@ -83,17 +76,13 @@ def _field_error(name: str) -> rx.Component:
     )
 
 
-def _label(key: str, html_for: str) -> rx.Component:
-    return rx.el.label(t(key), html_for=html_for, class_name="cp-label")
-
-
 # --- list -----------------------------------------------------------------------------------
 
 
 def _filter(name: str, label_key: str, values: tuple[str, ...], prefix: str) -> rx.Component:
     current = getattr(CredentialsState, name)
     return rx.vstack(
-        _label(label_key, f"filter-{name}"),
+        field_label(label_key, f"filter-{name}"),
         rx.el.select(
             *([rx.el.option(t("credentials.filter_all"), value="all")] if name != "sort" else []),
             *[rx.el.option(t(f"{prefix}.{v}"), value=v) for v in values],
@@ -374,7 +363,7 @@ def _cert_picker() -> rx.Component:
 
 def _text_input(name: str, key: str, value: Any, **props: Any) -> rx.Component:
     return rx.vstack(
-        _label(key, f"cred-{name}"),
+        field_label(key, f"cred-{name}"),
         rx.el.input(
             id=f"cred-{name}",
             name=name,
@@ -482,7 +471,7 @@ def credential_form() -> rx.Component:
             _exam_dates(),
             rx.grid(
                 rx.vstack(
-                    _label("credentials.field.provider", "cred-provider"),
+                    field_label("credentials.field.provider", "cred-provider"),
                     rx.el.select(
                         *[rx.el.option(t(f"credentials.provider.{p}"), value=p) for p in PROVIDERS],
                         id="cred-provider",
@@ -529,7 +518,7 @@ def credential_form() -> rx.Component:
                 width="100%",
             ),
             rx.vstack(
-                _label("credentials.field.notes", "cred-notes"),
+                field_label("credentials.field.notes", "cred-notes"),
                 rx.el.textarea(
                     id="cred-notes",
                     name="notes",
@@ -897,7 +886,7 @@ def learn_import_page() -> rx.Component:
         rx.text(t("credentials.import.intro"), color=styles.MUTED_TEXT),
         rx.form(
             rx.vstack(
-                _label("credentials.import.link_label", "learn-link"),
+                field_label("credentials.import.link_label", "learn-link"),
                 rx.el.input(
                     id="learn-link",
                     name="link",

@@ -442,5 +442,6 @@ def wipe(session: Session) -> None:
     ):
         session.exec(delete(table))
     session.flush()
-    for key in keys:
-        (cases.storage_dir() / key).unlink(missing_ok=True)
+    cases.settle_files(
+        session, keep_on_commit=[], remove_on_commit=[cases.storage_dir() / k for k in keys]
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 import secrets
 from datetime import date, datetime
 from pathlib import Path
@@ -114,7 +113,7 @@ def _list(value: object) -> list[Any]:
     return value
 
 
-def _date(value: object) -> date | None:
+def parse_day(value: object) -> date | None:
     if not value:
         return None
     try:
@@ -123,13 +122,18 @@ def _date(value: object) -> date | None:
         raise InvalidInput("mydata.error.shape") from None
 
 
-def _moment(value: object) -> datetime | None:
+def parse_when(value: object) -> datetime | None:
     if not value:
         return None
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
         raise InvalidInput("mydata.error.shape") from None
+
+
+def _resolution(value: object) -> str:
+    found = transitions.resolution(str(value or ""))
+    return found.value if found else ""
 
 
 def _pick(items: list[int], position: object) -> int | None:
@@ -161,17 +165,17 @@ def import_cases(
             subject=transitions.clean_subject(str(item.get("subject") or "")),
             status=transitions.status(str(item.get("status") or "")).value,
             resolution=resolution.value if resolution else "",
-            follow_up_on=_date(item.get("follow_up_on")),
+            follow_up_on=parse_day(item.get("follow_up_on")),
             draft_text=transitions.clean_text(
                 str(item.get("draft_text") or ""), field="draft_text", required=False
             ),
             shared_with_lead=bool(item.get("shared_with_lead")),
             wizard_run_id=_pick(run_ids, item.get("diagnosis")),
             outcome_id=str(item.get("outcome") or "")[:64],
-            opened_on=_date(item.get("opened_on")),
-            ended_on=_date(item.get("ended_on")),
-            created_at=_moment(item.get("created_at")) or utcnow(),
-            updated_at=_moment(item.get("updated_at")) or utcnow(),
+            opened_on=parse_day(item.get("opened_on")),
+            ended_on=parse_day(item.get("ended_on")),
+            created_at=parse_when(item.get("created_at")) or utcnow(),
+            updated_at=parse_when(item.get("updated_at")) or utcnow(),
         )
         session.add(row)
         session.flush()
@@ -191,11 +195,7 @@ def import_cases(
                 raise InvalidInput("mydata.error.shape")
             checked = attachments.check(str(entry.get("name") or ""), content, existing=len(stored))
             key = secrets.token_hex(20)
-            target = cases.storage_dir() / key
-            partial = target.with_suffix(".part")
-            partial.write_bytes(content)
-            os.replace(partial, target)
-            written.append(target)
+            written.append(cases.write_file(key, content))
             attachment = CaseAttachment(
                 case_id=row.id,
                 name=checked.name,
@@ -203,7 +203,7 @@ def import_cases(
                 size=checked.size,
                 sha256=hashlib.sha256(content).hexdigest(),
                 storage_key=key,
-                created_at=_moment(entry.get("created_at")) or utcnow(),
+                created_at=parse_when(entry.get("created_at")) or utcnow(),
             )
             session.add(attachment)
             session.flush()
@@ -213,7 +213,7 @@ def import_cases(
             kind = str(event.get("kind") or "")
             if kind not in {k.value for k in transitions.EventKind}:
                 raise InvalidInput("mydata.error.shape")
-            day = _date(event.get("occurred_on"))
+            day = parse_day(event.get("occurred_on"))
             if day is None:
                 raise InvalidInput("mydata.error.shape")
             for name in ("status_from", "status_to"):
@@ -224,14 +224,14 @@ def import_cases(
                     case_id=row.id,
                     kind=kind,
                     occurred_on=day,
-                    created_at=_moment(event.get("created_at")) or utcnow(),
+                    created_at=parse_when(event.get("created_at")) or utcnow(),
                     text=transitions.clean_text(
                         str(event.get("text") or ""), field="text", required=False
                     ),
                     status_from=str(event.get("status_from") or ""),
                     status_to=str(event.get("status_to") or ""),
-                    resolution=str(event.get("resolution") or "")[:16],
-                    follow_up_on=_date(event.get("follow_up_on")),
+                    resolution=_resolution(event.get("resolution")),
+                    follow_up_on=parse_day(event.get("follow_up_on")),
                     attachment_id=_pick(stored, event.get("attachment")),
                 )
             )

@@ -23,6 +23,7 @@ from certportal.audit import service as audit
 from certportal.auth import service as auth_service
 from certportal.auth.models import User
 from certportal.auth.policy import Principal, Role
+from certportal.cases import service as cases_service
 from certportal.clock import utcnow
 from certportal.credentials import service as credentials
 from certportal.credentials.models import Credential, CredentialEvent, LearnImport
@@ -32,6 +33,8 @@ from certportal.identity import service as identity
 from certportal.knowledge import service as knowledge
 from certportal.knowledge.models import KnowledgeVersion
 from certportal.mydata import cases_io
+from certportal.mydata.cases_io import parse_day as _parse_day
+from certportal.mydata.cases_io import parse_when as _parse_when
 from certportal.teams.models import Team, TeamMembership
 from certportal.wizard.models import WizardRun
 
@@ -42,15 +45,6 @@ MAX_BYTES = 64_000_000  # attachments travel inside the document
 
 def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _parse_when(value: object) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput("mydata.error.shape") from None
 
 
 def export(session: Session, *, actor: Principal, now: datetime | None = None) -> dict[str, Any]:
@@ -179,20 +173,14 @@ def import_document(session: Session, *, content: bytes, password: str) -> User:
     files written before a refusal are removed again."""
     written: list[Path] = []
     try:
-        return _import(session, content=content, password=password, written=written)
+        user = _import(session, content=content, password=password, written=written)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-
-
-def _parse_day(value: object) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput("mydata.error.shape") from None
+    # the files stay only if the caller commits
+    cases_service.settle_files(session, keep_on_commit=written, remove_on_commit=[])
+    return user
 
 
 def _required_day(value: object) -> date:

@@ -174,6 +174,7 @@ def _diagnosis_events(session: Session, actor: Principal) -> list[Event]:
 
 
 def _case_events(session: Session, actor: Principal) -> list[Event]:
+    locale = actor.locale or "ja"
     cases = {
         c.id: c
         for c in session.exec(select(SupportCase).where(SupportCase.user_id == actor.user_id)).all()
@@ -197,7 +198,10 @@ def _case_events(session: Session, actor: Principal) -> list[Event]:
                 source="case",
                 kind=f"case.{event.kind}",
                 day=event.occurred_on,
-                at=event.created_at if event.occurred_on == event.created_at.date() else None,
+                # the moment counts only when the event is dated the day it was recorded
+                at=event.created_at
+                if event.occurred_on == _local_day(event.created_at, locale)
+                else None,
                 title={k: case.subject for k in LOCALES},
                 detail={k: detail for k in LOCALES},
                 href=f"/cases/{case.id}",

@@ -86,3 +86,19 @@ def busy_button(
         disabled=busy,
         **props,
     )
+
+
+def value_badge(
+    value: rx.Var[str], prefix: str, colors: dict[str, str], **props: Any
+) -> rx.Component:
+    """A badge saying ``value`` in words (message ``<prefix>.<value>``) in its colour."""
+    return rx.match(
+        value,
+        *[(v, rx.badge(t(f"{prefix}.{v}"), color_scheme=c, **props)) for v, c in colors.items()],
+        rx.badge(value),
+    )
+
+
+def field_label(key: str, html_for: str) -> rx.Component:
+    """A form field's label (message ``key``) tied to the field's id."""
+    return rx.el.label(t(key), html_for=html_for, class_name="cp-label")

@@ -83,5 +83,5 @@ def test_everyone_else_gets_404(engine: Engine) -> None:
     forged = TestClient(build_api())
     forged.cookies.set(SESSION_COOKIE, "not-a-session")
     assert forged.get(f"/api/cases/attachments/{png_id}").status_code == 404
-    for bad in ("abc", "-1", "99999", "1" * 20):
+    for bad in ("abc", "-1", "99999", "1" * 20, "²", "１"):
         assert anonymous.get(f"/api/cases/attachments/{bad}").status_code == 404

@@ -185,6 +185,19 @@ def test_case_from_a_diagnosis_in_english_with_an_attachment(page: Page) -> None
     expect(page.locator("#evidence")).to_contain_text("Please send the Certiport transcript.")
     shot(page, "case-print-en")
 
+    # deleting asks first; cancel keeps it
+    page.goto(f"/cases/{case_id}")
+    page.locator("#case-delete").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("cannot be undone")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#case-title")).to_contain_text("AZ-900 through Certiport")
+    page.locator("#case-delete").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    page.wait_for_url(re.compile(r"/cases\?deleted=1$"))
+    expect(page.locator("#cases-deleted")).to_have_text("The case was deleted.")
+    assert page.request.get(href).status == 404  # its attachment went with it
+
 
 def test_reminders_on_home_and_the_team_leads_view(page: Page) -> None:
     sign_in(page, f"sakura.yamamoto{DEMO}")  # the demo's overdue follow-up

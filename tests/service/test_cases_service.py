@@ -301,7 +301,7 @@ def test_another_persons_case_is_not_found(
             target="closed",
             resolution="withdrawn",
         ),
-        lambda: service.delete(session, actor=other, case_id=cid),
+        lambda: service.delete(session, actor=other, case_id=cid, version=row.version),
         lambda: service.evidence(session, actor=other, case_id=cid),
         lambda: service.set_shared(
             session, actor=other, case_id=cid, version=row.version, shared=True
@@ -507,7 +507,19 @@ def test_deleting_a_case_removes_its_events_links_and_files(
         content=PNG,
     )
     session.commit()
-    service.delete(session, actor=member, case_id=row.id or 0)
+    folder = Path(get_settings().attachments_dir)
+    # a stale version deletes nothing
+    with pytest.raises(Conflict):
+        service.delete(session, actor=member, case_id=row.id or 0, version=row.version - 1)
+    session.rollback()
+    # a deletion that is rolled back keeps the files
+    service.delete(session, actor=member, case_id=row.id or 0, version=row.version)
+    session.rollback()
+    assert len(list(folder.iterdir())) == 1 and count(session, SupportCase) == 1
+    fresh = session.get(SupportCase, row.id)
+    assert fresh is not None
+    service.delete(session, actor=member, case_id=row.id or 0, version=fresh.version)
+    assert len(list(folder.iterdir())) == 1  # not before the commit
     session.commit()
     for model in (SupportCase, CaseEvent, CaseAttachment, CaseCredential):
         assert count(session, model) == 0
@@ -737,3 +749,144 @@ def test_too_many_cases_are_refused(
     new_case(session, member)
     with pytest.raises(InvalidInput):
         service.create(session, actor=member, fields=fields(), today=TODAY)
+
+
+def test_an_attachment_whose_transaction_is_rolled_back_leaves_no_file(
+    session: Session, member: Principal
+) -> None:
+    row = new_case(session, member)
+    service.add_attachment(
+        session,
+        actor=member,
+        case_id=row.id or 0,
+        version=row.version,
+        name="shot.png",
+        content=PNG,
+    )
+    folder = Path(get_settings().attachments_dir)
+    assert len(list(folder.iterdir())) == 1
+    session.rollback()  # e.g. the commit failed
+    assert list(folder.iterdir()) == []
+    assert count(session, CaseAttachment) == 0
+
+
+def test_a_closed_draft_reopened_is_opened_and_its_text_sent(
+    session: Session, member: Principal
+) -> None:
+    row = new_case(session, member, status="draft", message="Kept draft")
+    row = service.change_status(
+        session,
+        actor=member,
+        case_id=row.id or 0,
+        version=row.version,
+        target="closed",
+        resolution="withdrawn",
+        today=TODAY,
+    )
+    assert row.draft_text == "Kept draft" and row.opened_on is None
+    row = service.change_status(
+        session, actor=member, case_id=row.id or 0, version=row.version, target="open", today=TODAY
+    )
+    session.commit()
+    assert row.opened_on == TODAY and row.draft_text == ""
+    kinds = [e.kind for e in service.events_of(session, row.id or 0)]
+    assert kinds == ["created", "status_changed", "opened", "message_sent"]
+
+
+def test_an_ended_case_takes_no_reply(session: Session, member: Principal) -> None:
+    row = new_case(session, member)
+    row = service.change_status(
+        session,
+        actor=member,
+        case_id=row.id or 0,
+        version=row.version,
+        target="resolved",
+        resolution="linked",
+        today=TODAY,
+    )
+    session.commit()
+    with pytest.raises(InvalidInput) as exc:
+        service.record_reply(
+            session,
+            actor=member,
+            case_id=row.id or 0,
+            version=row.version,
+            summary="late answer",
+            today=TODAY,
+        )
+    assert exc.value.key == "cases.refuse.reopen_first"
+
+
+def test_leads_see_no_drafts_outcomes_or_credentials(
+    session: Session, member: Principal, team: dict[str, Principal]
+) -> None:
+    cred = credentials.create(
+        session,
+        actor=member,
+        data=CredentialData(certification_id="AZ-900", earned_on=date(2024, 2, 10)),
+    )
+    run = wizard.start(session, actor=member, credential_id=cred.id)
+    wizard.answer(
+        session, actor=member, run_id=run.id or 0, question_id="provider", value="certiport"
+    )
+    wizard.answer(session, actor=member, run_id=run.id or 0, question_id="on_learn", value="no")
+    wizard.finish(session, actor=member, run_id=run.id or 0)
+    draft = new_case(session, member, status="draft")
+    sent = service.create(
+        session,
+        actor=member,
+        fields=fields(credentials=str(cred.id)),
+        wizard_run_id=run.id,
+        today=TODAY,
+    )
+    session.commit()
+    for overseer in (team["lead"], team["admin"]):
+        with pytest.raises(NotFound):
+            service.view(session, actor=overseer, case_id=draft.id or 0)
+        seen = service.view(session, actor=overseer, case_id=sent.id or 0)
+        assert seen.case.outcome_id == "" and seen.case.wizard_run_id is None
+        assert seen.credential_ids == []
+    mine = service.view(session, actor=member, case_id=sent.id or 0)
+    assert mine.credential_ids == [cred.id] and mine.case.outcome_id
+    with pytest.raises(NotFound):
+        service.own_view(session, actor=team["lead"], case_id=sent.id or 0)
+
+
+def test_a_change_losing_a_race_is_a_conflict_for_every_action(
+    engine: Engine, member: Principal
+) -> None:
+    with Session(engine) as s:
+        row = service.create(s, actor=member, fields=fields(), today=TODAY)
+        s.commit()
+        cid, version = row.id or 0, row.version
+    actions = {
+        "follow_up": lambda s: service.set_follow_up(
+            s, actor=member, case_id=cid, version=version, day="2026-12-09", today=TODAY
+        ),
+        "status": lambda s: service.change_status(
+            s, actor=member, case_id=cid, version=version, target="waiting_me", today=TODAY
+        ),
+        "message": lambda s: service.send_message(
+            s, actor=member, case_id=cid, version=version, text="x", today=TODAY
+        ),
+        "note": lambda s: service.add_note(
+            s, actor=member, case_id=cid, version=version, text="x", today=TODAY
+        ),
+    }
+    with Session(engine) as fast:
+        service.add_note(
+            fast, actor=member, case_id=cid, version=version, text="first", today=TODAY
+        )
+        # every slow session read the case at ``version`` before the fast one committed
+        slow_sessions = {name: Session(engine) for name in actions}
+        for slow in slow_sessions.values():
+            assert slow.get(SupportCase, cid) is not None
+        fast.commit()
+    for name, action in actions.items():
+        slow = slow_sessions[name]
+        with pytest.raises(Conflict):
+            action(slow)
+        slow.rollback()
+        slow.close()
+    with Session(engine) as check:
+        assert [e.text for e in service.events_of(check, cid) if e.kind == "note"] == ["first"]

@@ -221,3 +221,18 @@ def test_the_import_command(
     assert manage.main(["import-my-data", str(bad)]) == 1
     assert "not a certportal my-data export" in capsys.readouterr().err
     assert manage.main(["import-my-data", str(tmp_path / "missing.json")]) == 1
+
+
+def test_a_case_event_with_an_unknown_resolution_imports_nothing(
+    session: Session, fresh: Engine
+) -> None:
+    seed.load(session, today=date(2026, 11, 23))
+    session.commit()
+    document = mydata.export(session, actor=principal(session, "hina.tanaka"), now=NOW)
+    resolved = document["cases"][0]["events"][-1]  # type: ignore[index]
+    assert resolved["kind"] == "resolved"
+    resolved["resolution"] = "bribed"
+    with Session(fresh) as other, pytest.raises(InvalidInput):
+        mydata.import_document(
+            other, content=json.dumps(document).encode(), password="a fresh start 2026"
+        )

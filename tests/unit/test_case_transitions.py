@@ -246,7 +246,7 @@ def test_the_case_form_reports_every_problem_at_its_field() -> None:
             reference="SR\x00",
             subject="  ",
             follow_up_on="2026-11-01",
-            credentials="1,x",
+            credentials="1,²",
             status="resolved",
         ),
         TODAY,
