@@ -39,6 +39,7 @@ PURE = [
     "cases/evidence.py",
     "cases/present.py",
     "timeline/merge.py",
+    "skilling/scoring.py",
 ]
 FORBIDDEN_IN_PURE = ("reflex", "sqlmodel", "sqlalchemy", "httpx", "authlib", "certportal.db")
 REFLEX_ALLOWED = ("state.py", "pages.py", "ui/", "certportal.py")

@@ -1,0 +1,1 @@
+"""Solutions Partner skilling points, from the knowledge base's designation rules."""
