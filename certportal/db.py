@@ -28,10 +28,11 @@ def import_models() -> type[SQLModel]:
     from certportal.credentials import models as _credentials
     from certportal.identity import models as _identity
     from certportal.knowledge import models as _knowledge
+    from certportal.skilling import models as _skilling
     from certportal.teams import models as _teams
     from certportal.wizard import models as _wizard
 
-    del _audit, _auth, _cases, _credentials, _identity, _knowledge, _teams, _wizard
+    del _audit, _auth, _cases, _credentials, _identity, _knowledge, _skilling, _teams, _wizard
     return SQLModel
 
 

@@ -773,6 +773,19 @@ def team_cases(session: Session, *, actor: Principal) -> list[CaseSummary]:
     ]
 
 
+def member_cases(session: Session, *, user_id: int) -> list[CaseSummary]:
+    """One member's cases as an overseer sees them (no drafts; texts only where shared). The
+    caller has checked that the overseer may see the member."""
+    owner = session.get(User, user_id)
+    name = owner.display_name if owner else ""
+    rows = session.exec(
+        select(SupportCase)
+        .where(SupportCase.user_id == user_id, SupportCase.status != Status.DRAFT.value)
+        .order_by(col(SupportCase.updated_at).desc(), col(SupportCase.id).desc())
+    ).all()
+    return [summary(r, name, Access(owner=False, texts=r.shared_with_lead)) for r in rows]
+
+
 def due(session: Session, *, user_id: int, today: date) -> list[SupportCase]:
     """Cases with a follow-up today or earlier that are still active (or drafts)."""
     return list(

@@ -28,6 +28,9 @@ class Credential(SQLModel, table=True):
     provider: str = Field(default="unknown", max_length=16)
     earned_on: date
     expires_on: date | None = Field(default=None)  # the person's own date (else the catalog rule)
+    # the last valid day by the catalog rule or the person's date, kept for counting in SQL
+    # (None: never expires); recomputed on every write
+    expires_effective: date | None = Field(default=None, index=True)
     certification_number: str = Field(default="", max_length=64)
     on_learn: str = Field(default="unknown", max_length=8)
     on_learn_seen_on: date | None = Field(default=None)

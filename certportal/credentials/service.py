@@ -73,7 +73,7 @@ def to_data(row: Credential) -> CredentialData:
     )
 
 
-def _write(row: Credential, data: CredentialData) -> None:
+def _write(row: Credential, data: CredentialData, cat: dict[str, CatalogEntry]) -> None:
     row.certification_id = data.certification_id
     row.other_name = data.other_name
     row.exams = json.dumps(
@@ -88,6 +88,9 @@ def _write(row: Credential, data: CredentialData) -> None:
     row.counted = data.counted.value
     row.notes = data.notes
     row.private_fields = json.dumps(sorted(data.private))
+    row.expires_effective = rules.status_of(
+        data, cat.get(data.certification_id), data.earned_on
+    ).expires_on
 
 
 def display_name(data: CredentialData, entry: CatalogEntry | None, locale: str) -> str:
@@ -163,9 +166,11 @@ def _check_catalog(session: Session, data: CredentialData) -> None:
         raise InvalidInput("credentials.error.unknown_certification", field="certification")
 
 
-def _new_row(actor: Principal, data: CredentialData, source: str) -> Credential:
+def _new_row(
+    actor: Principal, data: CredentialData, source: str, cat: dict[str, CatalogEntry]
+) -> Credential:
     row = Credential(user_id=actor.user_id, earned_on=data.earned_on, source=source)
-    _write(row, data)
+    _write(row, data, cat)
     return row
 
 
@@ -174,7 +179,7 @@ def create(
 ) -> Credential:
     _check_catalog(session, data)
     _check_room(session, actor, 1)
-    row = _new_row(actor, data, source)
+    row = _new_row(actor, data, source, catalog(session))
     session.add(row)
     session.flush()
     return row
@@ -191,7 +196,7 @@ def update(
     if row.version != version:
         raise Conflict("credentials.error.changed_meanwhile")
     _note_renewal(session, row, data, _today(actor, None))
-    _write(row, data)
+    _write(row, data, catalog(session))
     row.updated_at = utcnow()
     session.add(row)
     _flush_or_conflict(session, "credentials.error.changed_meanwhile")
@@ -325,12 +330,13 @@ def apply_transcript(
     if len(mine) + len(adding) > MAX_CREDENTIALS:
         raise InvalidInput("credentials.error.too_many", limit=MAX_CREDENTIALS)
     # the matching took certifications from the catalog: no per-row checks needed
-    session.add_all([_new_row(actor, item.data, "learn") for item in adding])
+    cat = catalog(session)
+    session.add_all([_new_row(actor, item.data, "learn", cat) for item in adding])
     stamp = utcnow()
     for matched in preview.matched:
         row = mine[matched.existing.id]
         _note_renewal(session, row, matched.data, day)
-        _write(row, matched.data)
+        _write(row, matched.data, cat)
         row.updated_at = stamp
         session.add(row)
     for missing in preview.not_on_learn:
@@ -412,7 +418,8 @@ def import_csv(session: Session, *, actor: Principal, rows: Sequence[CredentialD
     known = catalog(session)
     if any(d.certification_id and d.certification_id not in known for d in rows):
         raise InvalidInput("credentials.error.unknown_certification", field="certification")
-    session.add_all([_new_row(actor, data, "csv") for data in rows])
+    cat = catalog(session)
+    session.add_all([_new_row(actor, data, "csv", cat) for data in rows])
     audit.record_by(session, actor, "credentials.import_csv", detail={"rows": len(rows)})
     session.flush()
     return len(rows)

@@ -105,13 +105,13 @@ def test_security_enterprise_two_gates_then_six_point_six_seven() -> None:
     earners = [person(i, "SC-100") for i in range(10, 13)]
     assert points(gates + earners, "security") == {"intermediate": 20.0}  # 20.01 capped
     assert points(gates + earners[:2], "security") == {"intermediate": 13.34}
-    assert points([person(1, "AZ-500", "SC-200")] + earners, "security") == {"intermediate": 0}
+    assert points([person(1, "AZ-500", "SC-200"), *earners], "security") == {"intermediate": 0}
 
 
 def test_security_smb_eight_per_person_cap_twenty() -> None:
     # the SMB cap is unclear on the page; the rules file says 20 and certportal follows it
     gates = [person(1, "AZ-500"), person(2, "SC-200")]
-    assert points(gates + [person(3, "SC-300")], "security", "smb") == {"intermediate": 8}
+    assert points([*gates, person(3, "SC-300")], "security", "smb") == {"intermediate": 8}
     assert points(gates + [person(i, "SC-401") for i in range(3, 6)], "security", "smb") == {
         "intermediate": 20
     }
