@@ -14,6 +14,7 @@ from certportal.identity import pages as identity_pages
 from certportal.knowledge import pages as knowledge_pages
 from certportal.mydata import pages as mydata_pages
 from certportal.settings import get_settings
+from certportal.team import pages as lead_pages
 from certportal.teams import pages as team_pages
 from certportal.ui import styles
 from certportal.ui.layout import add_pages
@@ -40,6 +41,7 @@ PAGE_MODULES = (
     credential_pages,
     wizard_pages,
     case_pages,
+    lead_pages,
     identity_pages,
     knowledge_pages,
     audit_pages,

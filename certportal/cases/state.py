@@ -39,7 +39,7 @@ def _route_id(path: str, position: int = 1) -> int:
         return 0
 
 
-def _item(summary: service.CaseSummary, today: Any) -> CaseItem:
+def summary_item(summary: service.CaseSummary, today: Any) -> CaseItem:
     return present.case_item(
         case_id=summary.id,
         subject=summary.subject,
@@ -123,7 +123,7 @@ class CasesState(AppState):
         today = local_today(self.locale)
         with self._acting() as (session, actor):
             mine = service.list_mine(session, actor=actor)
-        items = [_item(s, today) for s in mine]
+        items = [summary_item(s, today) for s in mine]
         self.total = len(items)
         self.items = [
             i
@@ -350,7 +350,7 @@ class CaseDetailState(AppState):
             channel_urls = service.channel_links(session)
         case = found.case
         self.version = case.version
-        self.case = _item(case, today)
+        self.case = summary_item(case, today)
         self.owner = found.access.owner
         self.texts = found.access.texts
         self.shared = case.shared
@@ -661,7 +661,7 @@ class TeamCasesState(AppState):
         today = local_today(self.locale)
         with self._acting() as (session, actor):
             found = service.team_cases(session, actor=actor)
-        self.items = [_item(s, today) for s in found]
+        self.items = [summary_item(s, today) for s in found]
         self.loaded = True
 
     @rx.event

@@ -25,6 +25,9 @@ from certportal.i18n.formatting import local_today
 from certportal.identity import service as identity
 from certportal.identity.models import IdentityMap
 from certportal.knowledge.models import KnowledgeVersion
+from certportal.skilling import settings as skilling_settings
+from certportal.skilling.models import SkillingSetting, SkillingSnapshot
+from certportal.team import service as team_service
 from certportal.teams.models import Team, TeamMembership
 from certportal.wizard import service as wizard
 from certportal.wizard.models import WizardRun
@@ -105,6 +108,7 @@ def load(session: Session, today: date | None = None) -> int:
     _inventories(session, day)
     _diagnoses(session)
     _cases(session, day)
+    _skilling(session, day)
     audit.record(
         session, action="demo.loaded", actor_label="system", detail={"people": len(PEOPLE)}
     )
@@ -246,6 +250,13 @@ def _inventories(session: Session, today: date) -> None:
             c("MS-700", ago(6, 10), "pearson_vue"),
             c("PL-300", ago(9), "pearson_vue", counted=unknown),
         ],
+        # the skilling story: Data & AI waits for a second AZ-305 (Hina's is not counted), and
+        # Modern Work intermediate is one person short of its cap (Sakura's MS-900)
+        "kenichi.takahashi": [
+            c("AZ-305", ago(2), "pearson_vue"),
+            c("DP-600", ago(1, 5), "pearson_vue"),
+        ],
+        "emily.carter": [c("MD-102", ago(3, 12), "pearson_vue")],
     }
     for key, items in inventories.items():
         user = session.exec(select(User).where(User.email == f"{key}@{DEMO_DOMAIN}")).one()
@@ -417,11 +428,50 @@ def _cases(session: Session, today: date) -> None:
     )
 
 
+def _half(value: float) -> float:
+    """Rounded to half points, as a person would read a chart."""
+    return round(value * 2) / 2
+
+
+DEMO_TARGETS = {"modern_work": 20.0, "data_ai_azure": 20.0, "infrastructure_azure": 10.0}
+
+
+def _skilling(session: Session, today: date) -> None:
+    """Targets, and five earlier months of snapshots so the history shows progress to now."""
+    session.add(
+        SkillingSetting(
+            document=skilling_settings.dump(skilling_settings.Settings(targets=DEMO_TARGETS)),
+            version=1,
+        )
+    )
+    admin = session.exec(select(User).where(User.role == Role.ADMIN.value)).first()
+    assert admin is not None
+    found = team_service.panel(
+        session, actor=auth_service.principal_for(session, admin), today=today
+    )
+    later = found.possible.by_id()
+    for back in range(5, 0, -1):
+        month = add_months(today, -back).strftime("%Y-%m")
+        share = (6 - back) / 6  # 1/6 … 5/6 of today's points
+        for result in found.now.designations:
+            session.add(
+                SkillingSnapshot(
+                    month=month,
+                    designation_id=result.designation_id,
+                    counted=_half(result.points * share),
+                    possible=_half(later[result.designation_id].points * share),
+                )
+            )
+    session.flush()
+
+
 def wipe(session: Session) -> None:
     """Delete every row (the demo reset), and the attachment files those rows pointed at.
     Bypasses the ORM so the audit log can be cleared too."""
     keys = list(session.exec(select(CaseAttachment.storage_key)).all())
     for table in (
+        SkillingSnapshot,
+        SkillingSetting,
         CaseEvent,
         CaseAttachment,
         CaseCredential,

@@ -15,7 +15,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_
@@ -39,6 +39,7 @@ from certportal.knowledge.schema import Bundle
 from certportal.skilling import scoring
 from certportal.skilling import settings as skilling_settings
 from certportal.skilling.models import SkillingSetting, SkillingSnapshot
+from certportal.team.rows import MemberCredential, MemberRow
 from certportal.teams.models import Team, TeamMembership
 from certportal.wizard.models import DONE, WizardRun
 
@@ -95,22 +96,6 @@ class TeamQuery:
     sort: str = "name"
     page: int = 1
     page_size: int = PAGE_SIZE
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    user_id: int
-    name: str
-    email: str
-    counted: int
-    blocked: int
-    unlinked: int
-    renewals: int
-    open_cases: int
-    last_activity: datetime | None
-    teams: tuple[str, ...] = ()
-    blocked_reason: str = ""  # outcome id of the latest diagnosis of a blocked credential
-    next_party: str = ""  # who moves next on the member's most recent open case
 
 
 @dataclass(frozen=True)
@@ -370,20 +355,6 @@ def _decorate(session: Session, rows: list[MemberRow], today: date) -> list[Memb
 
 
 # --- a member's detail ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MemberCredential:
-    credential_id: int
-    certification_id: str
-    name: dict[str, str]
-    status: str  # expiry status
-    expires_on: date | None
-    counted: str
-    on_learn: str
-    certification_number: str  # "" when private
-    blocked_reason: str  # latest diagnosis outcome when it found a problem
-    scores: bool
 
 
 @dataclass(frozen=True)

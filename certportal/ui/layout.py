@@ -88,7 +88,7 @@ def nav() -> rx.Component:
         rx.link(t("nav.cases"), href="/cases", style=styles.nav_link),
         rx.cond(
             (AppState.user_role == "lead") | (AppState.user_role == "admin"),
-            rx.link(t("nav.team_cases"), href="/team/cases", style=styles.nav_link),
+            rx.link(t("nav.team"), href="/team", style=styles.nav_link),
         ),
         rx.link(t("nav.identity"), href="/identity", style=styles.nav_link),
         rx.cond(
@@ -98,6 +98,7 @@ def nav() -> rx.Component:
                 rx.link(t("nav.teams"), href="/admin/teams", style=styles.nav_link),
                 rx.link(t("nav.knowledge"), href="/admin/knowledge", style=styles.nav_link),
                 rx.link(t("nav.audit"), href="/admin/audit", style=styles.nav_link),
+                rx.link(t("nav.skilling_settings"), href="/admin/skilling", style=styles.nav_link),
             ),
         ),
         spacing="1",
@@ -131,6 +132,11 @@ def user_menu() -> rx.Component:
                 rx.icon("file-down", size=14),
                 t("mydata.title"),
                 on_click=rx.redirect("/me/data"),
+            ),
+            rx.menu.item(
+                rx.icon("eye", size=14),
+                t("team.lead_view_title"),
+                on_click=rx.redirect("/me/lead-view"),
             ),
             rx.menu.item(
                 rx.icon("log-out", size=14), t("nav.sign_out"), on_click=AppState.sign_out

@@ -40,6 +40,10 @@ PURE = [
     "cases/present.py",
     "timeline/merge.py",
     "skilling/scoring.py",
+    "skilling/settings.py",
+    "skilling/models_view.py",
+    "team/rows.py",
+    "team/present.py",
 ]
 FORBIDDEN_IN_PURE = ("reflex", "sqlmodel", "sqlalchemy", "httpx", "authlib", "certportal.db")
 REFLEX_ALLOWED = ("state.py", "pages.py", "ui/", "certportal.py")
