@@ -83,6 +83,7 @@ test: test-setup lint
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/import_transcript.py
+	$(BIN)/python bench/team_page.py
 
 clean:
 	rm -rf .web .states test-artifacts .pytest_cache .mypy_cache .ruff_cache

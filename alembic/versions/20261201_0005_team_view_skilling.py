@@ -3,7 +3,8 @@ credential's effective expiry so the team page counts in SQL.
 
 Reviewed by hand: skilling_setting is one row holding a JSON document (tracks per solution area,
 targets) with a version column; skilling_snapshot keeps one row per month and designation
-(unique pair) for the history chart. credential.expires_effective (indexed) is the last valid day
+(unique pair) for the history chart; wizard_run.credential_id gets an index (the team page
+looks up diagnoses per credential). credential.expires_effective (indexed) is the last valid day
 by the catalog rule or the person's own date, NULL when it never expires; existing rows are
 filled here with the pure expiry rules and the catalog shipped with this revision (the service
 keeps it current on every write from now on).
@@ -51,6 +52,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('expires_effective', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_credential_expires_effective'), ['expires_effective'], unique=False)
 
+    # the team page asks, per credential, whether a diagnosis of it exists
+    with op.batch_alter_table('wizard_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_wizard_run_credential_id'), ['credential_id'], unique=False)
+
     _backfill_expiry()
 
 
@@ -80,6 +85,9 @@ def _backfill_expiry() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('wizard_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_wizard_run_credential_id'))
+
     with op.batch_alter_table('credential', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credential_expires_effective'))
         batch_op.drop_column('expires_effective')

@@ -116,12 +116,18 @@ def _shared() -> Any:
     return col(Credential.private_fields).not_like(_PRIVATE_ENTRY)
 
 
-def _diagnosed() -> Any:
-    """A finished diagnosis of this credential that did not find it counted."""
-    return exists().where(
-        col(WizardRun.credential_id) == col(Credential.id),
-        col(WizardRun.status) == DONE,
-        col(WizardRun.outcome_id) != ALREADY_COUNTED,
+def _diagnosed_ids() -> Any:
+    """Credentials with a finished diagnosis that did not find them counted (joined, not a
+    correlated subquery: PostgreSQL then estimates the cost well and skips JIT compilation)."""
+    return (
+        sa_select(col(WizardRun.credential_id).label("credential_id"))
+        .where(
+            col(WizardRun.credential_id).is_not(None),
+            col(WizardRun.status) == DONE,
+            col(WizardRun.outcome_id) != ALREADY_COUNTED,
+        )
+        .distinct()
+        .subquery("diagnosed")
     )
 
 
@@ -143,14 +149,16 @@ def _member_counts(today: date) -> Any:
     """Per person: counted, blocked, unlinked and renewal-due credentials (shared entries only)."""
     pending = and_(col(Credential.counted) != "yes", _valid(today))
     soon = today + timedelta(days=RENEWAL_DAYS)
+    diagnosed = _diagnosed_ids()
+    blocked = diagnosed.c.credential_id.is_not(None)
     return (
         sa_select(
             col(Credential.user_id).label("user_id"),
             func.sum(
                 case((and_(col(Credential.counted) == "yes", _valid(today)), 1), else_=0)
             ).label("counted"),
-            func.sum(case((and_(pending, _diagnosed()), 1), else_=0)).label("blocked"),
-            func.sum(case((and_(pending, ~_diagnosed()), 1), else_=0)).label("unlinked"),
+            func.sum(case((and_(pending, blocked), 1), else_=0)).label("blocked"),
+            func.sum(case((and_(pending, ~blocked), 1), else_=0)).label("unlinked"),
             func.sum(
                 case(
                     (
@@ -165,6 +173,8 @@ def _member_counts(today: date) -> Any:
             ).label("renewals"),
             func.max(Credential.updated_at).label("last_credential"),
         )
+        .select_from(Credential)
+        .outerjoin(diagnosed, diagnosed.c.credential_id == col(Credential.id))
         .where(_shared())
         .group_by(col(Credential.user_id))
         .subquery("creds")
@@ -223,12 +233,7 @@ def _team_select(session: Session, actor: Principal, query: TeamQuery, today: da
         .outerjoin(runs, runs.c.user_id == User.id)
         .where(col(User.is_active).is_(True))
     )
-    visible = _visible_ids(session, actor)
-    if visible is not None:
-        stmt = stmt.where(col(User.id).in_(visible))
-    term = fold(query.search.strip())[:100]
-    if term:
-        stmt = stmt.where(col(User.search_key).like(like_contains(term), escape="\\"))
+    stmt = _people_filters(session, actor, query, today, stmt)
     by_status = {
         "counted": counted > 0,
         "blocked": blocked > 0,
@@ -238,6 +243,27 @@ def _team_select(session: Session, actor: Principal, query: TeamQuery, today: da
     }
     if query.status in by_status:
         stmt = stmt.where(by_status[query.status])
+    orders: dict[str, list[Any]] = {
+        "name": [col(User.display_name), col(User.id)],
+        "counted": [counted.desc(), col(User.display_name), col(User.id)],
+        "blocked": [blocked.desc(), col(User.display_name), col(User.id)],
+        "unlinked": [unlinked.desc(), col(User.display_name), col(User.id)],
+        "renewals": [renewals.desc(), col(User.display_name), col(User.id)],
+        "cases": [open_cases.desc(), col(User.display_name), col(User.id)],
+    }
+    return stmt.order_by(*orders[query.sort if query.sort in SORTS else "name"])
+
+
+def _people_filters(
+    session: Session, actor: Principal, query: TeamQuery, today: date, stmt: Any
+) -> Any:
+    """Who may be listed: visible to the actor, matching the search and the designation."""
+    visible = _visible_ids(session, actor)
+    if visible is not None:
+        stmt = stmt.where(col(User.id).in_(visible))
+    term = fold(query.search.strip())[:100]
+    if term:
+        stmt = stmt.where(col(User.search_key).like(like_contains(term), escape="\\"))
     if query.designation:
         _, bundle = knowledge.active(session)
         ids = designation_certifications(bundle, query.designation, today)
@@ -249,15 +275,7 @@ def _team_select(session: Session, actor: Principal, query: TeamQuery, today: da
                 _valid(today),
             )
         )
-    orders: dict[str, list[Any]] = {
-        "name": [col(User.display_name), col(User.id)],
-        "counted": [counted.desc(), col(User.display_name), col(User.id)],
-        "blocked": [blocked.desc(), col(User.display_name), col(User.id)],
-        "unlinked": [unlinked.desc(), col(User.display_name), col(User.id)],
-        "renewals": [renewals.desc(), col(User.display_name), col(User.id)],
-        "cases": [open_cases.desc(), col(User.display_name), col(User.id)],
-    }
-    return stmt.order_by(*orders[query.sort if query.sort in SORTS else "name"])
+    return stmt
 
 
 def _check_query(query: TeamQuery) -> TeamQuery:
@@ -279,7 +297,20 @@ def team_page(session: Session, *, actor: Principal, query: TeamQuery, today: da
     """One page of the members the actor may see, with their counts (SQL does the counting)."""
     query = _check_query(query)
     stmt = _team_select(session, actor, query, today)
-    total: int = session.execute(sa_select(func.count()).select_from(stmt.subquery())).scalar_one()
+    if query.status:
+        # the filter needs the counts: count the filtered aggregate
+        counting = sa_select(func.count()).select_from(stmt.subquery())
+    else:
+        # no count decides who is listed: counting people is enough
+        people = _people_filters(
+            session,
+            actor,
+            query,
+            today,
+            sa_select(col(User.id)).where(col(User.is_active).is_(True)),
+        )
+        counting = sa_select(func.count()).select_from(people.subquery())
+    total: int = session.execute(counting).scalar_one()
     pages = max(1, -(-int(total) // query.page_size))
     page = min(query.page, pages)
     result = session.execute(stmt.limit(query.page_size).offset((page - 1) * query.page_size)).all()

@@ -21,7 +21,7 @@ class WizardRun(SQLModel, table=True):
     knowledge_version_id: int = Field(foreign_key="knowledge_version.id", index=True)
     certification_id: str = Field(default="", max_length=64)
     # the inventory credential this run is about, once the inventory exists (no FK yet)
-    credential_id: int | None = Field(default=None)
+    credential_id: int | None = Field(default=None, index=True)
     answers: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     status: str = Field(default=IN_PROGRESS, max_length=16, index=True)
     outcome_id: str | None = Field(default=None, max_length=64)
