@@ -203,6 +203,26 @@ def update(
     return row
 
 
+def refresh_effective_expiry(session: Session) -> int:
+    """Recompute every credential's effective expiry from the active catalog (after an admin
+    publishes or rolls back the knowledge base: validity or retirement may have changed).
+    Returns how many changed; versions are not bumped (nobody's edit is overtaken)."""
+    cat = catalog(session)
+    changed = 0
+    for row in session.exec(select(Credential)).all():
+        data = to_data(row)
+        effective = rules.status_of(data, cat.get(data.certification_id), data.earned_on).expires_on
+        if effective != row.expires_effective:
+            session.execute(
+                sql_update(Credential)
+                .where(col(Credential.id) == row.id)
+                .values(expires_effective=effective)
+                .execution_options(synchronize_session=False)
+            )
+            changed += 1
+    return changed
+
+
 def _note_renewal(session: Session, row: Credential, data: CredentialData, today: date) -> None:
     """Keep a "renewed" event when a change moves the credential's expiry later (a renewal
     entered by hand or seen on Learn): the current values alone no longer show it."""

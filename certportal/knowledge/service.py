@@ -220,6 +220,7 @@ def publish(
             "change_count": len(checked.changes),
         },
     )
+    _after_change(session)
     return version
 
 
@@ -259,7 +260,16 @@ def rollback(session: Session, *, actor: Principal, version_id: int) -> Knowledg
         target_id=target.number,
         detail={"from": current.number, "to": target.number},
     )
+    _after_change(session)
     return target
+
+
+def _after_change(session: Session) -> None:
+    """The catalog may have changed: credentials' effective expiry follows it."""
+    from certportal.credentials import service as credentials
+
+    session.flush()
+    credentials.refresh_effective_expiry(session)
 
 
 def text_of(session: Session, *, actor: Principal, kind: str) -> str:

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
+from sqlalchemy import update as sql_update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from certportal.auth.policy import Principal, Role
 from certportal.credentials import service
@@ -466,3 +467,33 @@ def test_support_text_carries_the_credentials_number(session: Session, member: P
         certification_number=ctx.certification_number,
     )
     assert view.has_support and "CP-2024-77" in view.support.body["en"]
+
+
+def test_effective_expiry_follows_the_catalog(session: Session, member: Principal) -> None:
+    """Kept for counting in SQL: set on every write, recomputed when the catalog changes."""
+    row = service.create(session, actor=member, data=cred("AZ-104", date(2026, 3, 1)))
+    legacy = service.create(session, actor=member, data=cred("AZ-500", date(2021, 2, 15)))
+    forever = service.create(session, actor=member, data=cred("AZ-900", date(2024, 2, 10)))
+    session.commit()
+    assert row.expires_effective == date(2027, 3, 1)
+    assert legacy.expires_effective == date(2023, 2, 15)  # legacy two-year rule
+    assert forever.expires_effective is None
+    own = service.update(
+        session,
+        actor=member,
+        credential_id=row.id or 0,
+        data=cred("AZ-104", date(2026, 3, 1), expires_on=date(2027, 9, 1)),
+        version=row.version,
+    )
+    assert own.expires_effective == date(2027, 9, 1)
+    # a stale value (as after a catalog change) is put right, without bumping versions
+    session.execute(
+        sql_update(Credential)
+        .where(col(Credential.id) == forever.id)
+        .values(expires_effective=date(2025, 1, 1))
+    )
+    version = forever.version
+    assert service.refresh_effective_expiry(session) == 1
+    session.commit()
+    session.refresh(forever)
+    assert forever.expires_effective is None and forever.version == version

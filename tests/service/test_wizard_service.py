@@ -432,3 +432,36 @@ def test_rolling_back_to_an_unreadable_version_is_refused(
         knowledge.rollback(session, actor=admin, version_id=first.id)
     assert caught.value.key == "knowledge.error.unreadable"
     assert knowledge.active(session)[0].number == 2
+
+
+def test_publishing_a_catalog_change_moves_credentials_effective_expiry(
+    session: Session, admin: Principal, member: Principal
+) -> None:
+    """A retirement published by an admin ends points eligibility and expiry for the team page's
+    SQL counts at once, without anyone editing their credentials."""
+    from datetime import date
+
+    from certportal.credentials import service as credentials
+    from certportal.credentials.rules import CredentialData
+
+    row = credentials.create(
+        session,
+        actor=member,
+        data=CredentialData(certification_id="AZ-104", earned_on=date(2026, 3, 1)),
+    )
+    session.commit()
+    assert row.expires_effective == date(2027, 3, 1)
+    catalog = json.loads(loader.bundled_texts()["catalog"])
+    for cert in catalog["certifications"]:
+        if cert["id"] == "AZ-104":
+            cert["validity"] = {"expires": True, "years": 2}
+    knowledge.publish(
+        session,
+        actor=admin,
+        content=json.dumps(catalog, ensure_ascii=False).encode(),
+        note="two years",
+        filename="catalog.json",
+    )
+    session.commit()
+    session.refresh(row)
+    assert row.expires_effective == date(2028, 3, 1)
