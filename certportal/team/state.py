@@ -266,7 +266,8 @@ class SkillingSettingsState(AppState):
 
     @rx.event
     def save(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
-        tracks = {a: str(form.get(f"track_{a}", "") or "")[:20] for a in self.areas}
+        sent = {a: str(form.get(f"track_{a}", "") or "")[:20] for a in self.areas}
+        tracks = {a: v for a, v in sent.items() if v}  # an area left out keeps the default
         targets = {
             o.value: str(form.get(f"target_{o.value}", "") or "")[:10] for o in self.designations
         }
@@ -281,7 +282,8 @@ class SkillingSettingsState(AppState):
             return self._on_auth_error()
         except CertportalError as exc:
             # keep what was typed
-            self.tracks, self.targets = tracks, targets
+            self.tracks = {a: sent[a] or self.tracks.get(a, "enterprise") for a in self.areas}
+            self.targets = targets
             self.form_key += 1
             self.error = self._error_text(exc)
             return None
