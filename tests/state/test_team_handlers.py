@@ -3,11 +3,14 @@ filter values are ignored; a lead pages through; bad settings are refused with t
 
 from __future__ import annotations
 
+from datetime import date
+
 from reflex.state import State
 from sqlmodel import Session, select
 
 from certportal.auth.models import User
 from certportal.auth.policy import Role
+from certportal.team import service
 from certportal.team.state import MemberState, SkillingSettingsState, SkillingState, TeamState
 from certportal.teams import service as teams
 from tests.conftest import make_user
@@ -69,8 +72,8 @@ def test_a_lead_cannot_open_someone_outside_their_teams(root: State, session: Se
     state = signed(root, session, MemberState, "lead@example.com")
     run(
         state._load(
-            lambda s, actor: __import__("certportal.team.service", fromlist=["x"]).member_detail(
-                s, actor=actor, user_id=outsider.user_id, today=None
+            lambda s, actor: service.member_detail(
+                s, actor=actor, user_id=outsider.user_id, today=date(2026, 12, 1)
             )
         )
     )
