@@ -294,7 +294,7 @@ def _member_body(intro_key: str) -> rx.Component:
             width="100%",
         ),
         rx.vstack(
-            rx.heading(t("cases.team_title"), size="4", as_="h2"),
+            rx.heading(t("cases.title"), size="4", as_="h2"),
             rx.cond(
                 s.cases.length() > 0,
                 data_table(
@@ -307,7 +307,7 @@ def _member_body(intro_key: str) -> rx.Component:
                     rx.foreach(s.cases, _case_line),
                     id="member-cases",
                 ),
-                rx.text(t("cases.team_empty"), color=styles.MUTED_TEXT),
+                rx.text(t("team.no_cases"), color=styles.MUTED_TEXT),
             ),
             style=styles.card,
             spacing="3",

@@ -20,7 +20,7 @@ def test_lead_filters_blocked_opens_one_and_the_what_if_changes(
     lead = lead_context.new_page()
     sign_in(lead, f"emily.carter{DEMO}")  # leads Modern Work & Security
     wait_home(lead)
-    lead.get_by_role("link", name="Team", exact=True).click()
+    lead.get_by_role("link", name="Team progress", exact=True).click()
     lead.wait_for_url(re.compile(r"/team$"))
     table = lead.locator("#team-table")
     expect(table).to_contain_text("山本 さくら")
