@@ -160,6 +160,25 @@ def _diagnoses(session: Session) -> None:
     wizard.finish(session, actor=takuya, run_id=run.id)
 
     sakura = principal("sakura.yamamoto")
+    # her Certiport MS-900 is the same story: diagnosed, blocked until Partner Center helps
+    ms900 = session.exec(
+        select(Credential).where(
+            Credential.user_id == sakura.user_id, Credential.certification_id == "MS-900"
+        )
+    ).first()
+    if ms900 is not None:
+        blocked = wizard.start(session, actor=sakura, credential_id=ms900.id)
+        assert blocked.id is not None
+        for question, value in {
+            "certification": "MS-900",
+            "earned_on": "2024-09-12",
+            "provider": "certiport",
+            "on_learn": "no",
+        }.items():
+            wizard.answer(
+                session, actor=sakura, run_id=blocked.id, question_id=question, value=value
+            )
+        wizard.finish(session, actor=sakura, run_id=blocked.id)
     half = wizard.start(session, actor=sakura, certification_id="MS-102")
     assert half.id is not None
     wizard.answer(
