@@ -92,7 +92,7 @@ def _load_page(state: Any, fill: Callable[[], None]) -> rx.event.EventSpec | Non
     return None
 
 
-def _refresh_list(state: Any, fill: Callable[[], None]) -> rx.event.EventSpec | None:
+def refresh_list(state: Any, fill: Callable[[], None]) -> rx.event.EventSpec | None:
     """Fill a list page again (after a filter change too); a refusal is shown above the list."""
     if not state.signed_in:
         return None
@@ -137,7 +137,7 @@ class CasesState(AppState):
         self.loaded = True
 
     def _refresh(self) -> rx.event.EventSpec | None:
-        return _refresh_list(self, self._fill)
+        return refresh_list(self, self._fill)
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
@@ -627,7 +627,7 @@ class TimelineState(AppState):
         self.loaded = True
 
     def _refresh(self) -> rx.event.EventSpec | None:
-        return _refresh_list(self, self._fill)
+        return refresh_list(self, self._fill)
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
@@ -666,4 +666,4 @@ class TeamCasesState(AppState):
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
-        return _refresh_list(self, self._fill)
+        return refresh_list(self, self._fill)

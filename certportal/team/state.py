@@ -14,7 +14,7 @@ import reflex as rx
 
 from certportal.auth.state import AppState
 from certportal.cases.present import CaseItem
-from certportal.cases.state import summary_item
+from certportal.cases.state import refresh_list, summary_item
 from certportal.errors import AuthError, CertportalError
 from certportal.i18n.formatting import local_today
 from certportal.knowledge import service as knowledge
@@ -34,17 +34,15 @@ def _number(text: str) -> int:
 
 
 def _guarded(state: Any, fill: Callable[[], None]) -> rx.event.EventSpec | None:
-    if not state.signed_in:
-        return None
-    state.error = ""
-    try:
-        fill()
-    except AuthError:
-        return state._on_auth_error()  # type: ignore[no-any-return]
-    except CertportalError as exc:
-        state.error = state._error_text(exc)
-    state.loaded = True
-    return None
+    """Fill a team page; a refusal (a member, not a lead) is shown instead of the data."""
+
+    def fill_then_done() -> None:
+        try:
+            fill()
+        finally:
+            state.loaded = True
+
+    return refresh_list(state, fill_then_done)
 
 
 class TeamState(AppState):
