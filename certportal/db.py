@@ -84,10 +84,24 @@ def database_reachable(engine: Engine | None = None) -> bool:
         return False
 
 
+# The one exception to append-only: when a person deletes their account, the entries that name
+# them are pseudonymised — only these columns may change, and only in a session that says so.
+PSEUDONYMISING = "audit_pseudonymising"
+PSEUDONYMISABLE = frozenset({"actor_id", "actor_label", "target_id", "detail"})
+
+
 @event.listens_for(OrmSession, "before_flush")
 def _audit_is_append_only(session: OrmSession, _context: Any, _instances: Any) -> None:
+    from sqlalchemy import inspect
+
     from certportal.audit.models import AuditEntry
 
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+    for obj in session.deleted:
+        if isinstance(obj, AuditEntry):
+            raise AppendOnlyError("audit entries are append-only")
+    for obj in session.dirty:
+        if not isinstance(obj, AuditEntry) or not session.is_modified(obj):
+            continue
+        changed = {a.key for a in inspect(obj).attrs if a.history.has_changes()}
+        if not (session.info.get(PSEUDONYMISING) and changed <= PSEUDONYMISABLE):
             raise AppendOnlyError("audit entries are append-only")

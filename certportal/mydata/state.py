@@ -2,20 +2,56 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from certportal.auth.state import AppState
-from certportal.errors import AuthError
+from certportal.errors import AuthError, CertportalError
 from certportal.i18n.formatting import local_today
-from certportal.mydata import service
+from certportal.mydata import erase, service
 
 
 class MyDataState(AppState):
     message: str = ""
+    confirm_delete: bool = False
+    typed_email: str = ""
+    delete_error: str = ""
 
     @rx.event
     def load(self) -> None:
         self.message = ""
+        self.confirm_delete = False
+        self.typed_email = ""
+        self.delete_error = ""
+
+    @rx.event
+    def ask_delete(self, form: dict[str, Any]) -> None:
+        """First step: the typed address is kept; the dialog asks once more."""
+        self.typed_email = str(form.get("confirm_email", "") or "")[:254]
+        self.delete_error = ""
+        self.confirm_delete = True
+
+    @rx.event
+    def cancel_delete(self) -> None:
+        self.confirm_delete = False
+
+    @rx.event
+    def delete_account(self) -> rx.event.EventSpec | None:
+        self.confirm_delete = False
+        try:
+            with self._acting() as (session, actor):
+                erase.delete_account(session, actor=actor, confirm_email=self.typed_email)
+        except AuthError:
+            return self._on_auth_error()
+        except CertportalError as exc:
+            self.delete_error = self._error_text(exc)
+            return None
+        # the session rows are gone with the account: forget the cookie too
+        self.session_token = ""
+        self._forget_user()
+        self.notice = "mydata.delete.done"
+        return rx.redirect("/login")
 
     @rx.event
     def download(self) -> rx.event.EventSpec | None:
