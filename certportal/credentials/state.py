@@ -252,11 +252,15 @@ class CredentialFormState(AppState):
         return None
 
     @rx.event
-    def search(self, value: str) -> None:
+    def search(self, value: str) -> rx.event.EventSpec | None:
         self.query = value[:100]
-        with self._acting() as (session, _actor):
-            cat = service.catalog(session)
+        try:
+            with self._acting() as (session, _actor):
+                cat = service.catalog(session)
+        except AuthError:
+            return self._on_auth_error()
         self.options = present.cert_options(self.query, cat)
+        return None
 
     @rx.event
     def choose(self, cert_id: str) -> rx.event.EventSpec | None:
