@@ -43,7 +43,12 @@ $(TOOLS)/node_modules/.bin/bun:
 
 setup: $(VENV)/.installed $(TOOLS)/node_modules/.bin/bun
 
-test-setup: setup $(VENV)/.test-installed browser
+# a real OpenID provider (OpenID-certified, from the npm registry) for the sign-in tests
+OIDC_PROVIDER_VERSION := 9.13.3
+$(TOOLS)/node_modules/oidc-provider/package.json: $(TOOLS)/node_modules/.bin/bun
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS) oidc-provider@$(OIDC_PROVIDER_VERSION)
+
+test-setup: setup $(VENV)/.test-installed browser $(TOOLS)/node_modules/oidc-provider/package.json
 
 browser:
 	@bash scripts/ensure-browser.sh

@@ -62,6 +62,25 @@ class Settings(BaseSettings):
         description="Where transcript share links are read (tests point it at a local server).",
     )
     learn_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    oidc_discovery_url: str = Field(
+        default="",
+        description="OpenID Connect discovery document (Entra: https://login.microsoftonline.com/"
+        "organizations/v2.0/.well-known/openid-configuration). Empty: no Microsoft sign-in.",
+    )
+    oidc_client_id: str = Field(default="", description="The app's client id at the provider.")
+    oidc_client_secret: str = Field(default="", description="The app's client secret.")
+    oidc_allowed_tenants: str = Field(
+        default="", description="Comma-separated Entra tenant ids allowed to sign in (empty: any)."
+    )
+    oidc_redirect_url: str = Field(
+        default="",
+        description="Where the provider sends people back (default BASE_URL/auth/callback).",
+    )
+    oidc_admin_roles: str = Field(default="", description="App roles or groups that make admins.")
+    oidc_lead_roles: str = Field(default="", description="App roles or groups that make leads.")
+    local_accounts: bool = Field(
+        default=True, description="Whether people may sign in with a local e-mail and password."
+    )
     attachments_dir: Path = Field(
         default=DEFAULT_DATA_DIR / "attachments",
         description="Folder for support-case attachments (outside the web root; back it up).",
@@ -110,6 +129,30 @@ class Settings(BaseSettings):
         if self.session_idle_minutes > self.session_absolute_hours * 60:
             raise SettingsError("SESSION_IDLE_MINUTES cannot exceed SESSION_ABSOLUTE_HOURS.")
         return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_discovery_url and self.oidc_client_id)
+
+    @property
+    def redirect_url(self) -> str:
+        return self.oidc_redirect_url or f"{self.base_url.rstrip('/')}/auth/callback"
+
+    @staticmethod
+    def _list(text: str) -> list[str]:
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @property
+    def allowed_tenants(self) -> list[str]:
+        return self._list(self.oidc_allowed_tenants)
+
+    @property
+    def admin_roles(self) -> list[str]:
+        return self._list(self.oidc_admin_roles)
+
+    @property
+    def lead_roles(self) -> list[str]:
+        return self._list(self.oidc_lead_roles)
 
     @property
     def is_sqlite(self) -> bool:

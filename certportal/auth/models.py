@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from certportal.auth.policy import Role
@@ -51,3 +51,35 @@ class SignInFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254)
     at: datetime = Field(default_factory=utcnow)
+
+
+class OidcAttempt(SQLModel, table=True):
+    """One sign-in with the identity provider under way: only a keyed hash of its ``state`` is
+    stored, with the nonce and PKCE verifier the callback needs. Used once, then marked used."""
+
+    __tablename__ = "oidc_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_hash: str = Field(max_length=64, unique=True)
+    nonce: str = Field(max_length=128)
+    code_verifier: str = Field(max_length=128)
+    purpose: str = Field(default="sign_in", max_length=16)  # sign_in | link
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")  # who links
+    next_path: str = Field(default="/", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    used_at: datetime | None = Field(default=None)
+
+
+class ExternalIdentity(SQLModel, table=True):
+    """A Microsoft Entra ID account (tenant + object id) that signs in as a person."""
+
+    __tablename__ = "external_identity"
+    __table_args__ = (UniqueConstraint("tenant_id", "object_id", name="uq_external_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    tenant_id: str = Field(max_length=64)
+    object_id: str = Field(max_length=64)
+    username: str = Field(default="", max_length=254)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = Field(default=None)

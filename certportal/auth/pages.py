@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from certportal.auth.state import SignInState, SignUpState
+from certportal.auth.state import CallbackState, SignInState, SignUpState
 from certportal.ui import styles
 from certportal.ui.layout import logo, notice_banner, page
 from certportal.ui.text import t
@@ -72,34 +72,88 @@ def login_page() -> rx.Component:
         "auth.sign_in_lead",
         notice_banner(),
         _error(SignInState.error),
-        rx.form(
+        rx.cond(
+            SignInState.microsoft,
             rx.vstack(
-                _field("auth.email", "email", type_="email", autocomplete="username"),
-                _field(
-                    "auth.password",
-                    "password",
-                    type_="password",
-                    autocomplete="current-password",
-                    max_length=128,
-                ),
                 rx.button(
-                    t("auth.sign_in"),
-                    type="submit",
+                    rx.icon("building-2", size=16),
+                    t("auth.with_microsoft"),
+                    on_click=SignInState.with_microsoft,
                     size="3",
                     width="100%",
-                    loading=SignInState.busy,
+                    variant="outline",
+                    id="sign-in-microsoft",
                 ),
-                spacing="4",
+                rx.cond(
+                    SignInState.local,
+                    rx.text(t("auth.or_local"), size="1", color="gray", align="center"),
+                ),
                 width="100%",
+                spacing="2",
             ),
-            on_submit=SignInState.submit,
-            width="100%",
         ),
-        rx.text(
-            t("auth.no_account"),
-            " ",
-            rx.link(t("auth.sign_up"), href="/signup"),
-            size="2",
+        rx.cond(
+            SignInState.local,
+            rx.vstack(
+                rx.form(
+                    rx.vstack(
+                        _field("auth.email", "email", type_="email", autocomplete="username"),
+                        _field(
+                            "auth.password",
+                            "password",
+                            type_="password",
+                            autocomplete="current-password",
+                            max_length=128,
+                        ),
+                        rx.button(
+                            t("auth.sign_in"),
+                            type="submit",
+                            size="3",
+                            width="100%",
+                            loading=SignInState.busy,
+                        ),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    on_submit=SignInState.submit,
+                    width="100%",
+                ),
+                rx.text(
+                    t("auth.no_account"),
+                    " ",
+                    rx.link(t("auth.sign_up"), href="/signup"),
+                    size="2",
+                ),
+                width="100%",
+                spacing="4",
+            ),
+        ),
+    )
+
+
+@page(
+    "/auth/callback", title="auth.sign_in_title", guard="public", on_load=[CallbackState.complete]
+)
+def callback_page() -> rx.Component:
+    return _panel(
+        "auth.sign_in_title",
+        "auth.callback_lead",
+        rx.cond(
+            CallbackState.error != "",
+            rx.vstack(
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("circle-alert")),
+                    rx.callout.text(CallbackState.error),
+                    color_scheme="red",
+                    role="alert",
+                    width="100%",
+                    id="callback-error",
+                ),
+                rx.link(t("auth.back_to_sign_in"), href="/login"),
+                width="100%",
+                spacing="3",
+            ),
+            rx.spinner(),
         ),
     )
 

@@ -217,10 +217,30 @@ class AppState(rx.State):
 class SignInState(AppState):
     error: str = ""
     busy: bool = False
+    microsoft: bool = _settings.oidc_enabled
+    local: bool = _settings.local_accounts
 
     @rx.event
     def clear(self) -> None:
         self.error = ""
+        settings = get_settings()
+        self.microsoft, self.local = settings.oidc_enabled, settings.local_accounts
+
+    @rx.event
+    def with_microsoft(self) -> rx.event.EventSpec | None:
+        """Off to the identity provider; it sends the browser back to /auth/callback."""
+        from certportal.auth import oidc
+
+        self.error = ""
+        try:
+            with session_scope() as session:
+                started = oidc.begin(
+                    session, next_path=_safe_next(self.router.url.query_parameters.get("next"))
+                )
+        except AuthError as exc:
+            self.error = self._error_text(exc)
+            return None
+        return rx.redirect(started.url, is_external=False)
 
     @rx.event
     def submit(self, form: dict[str, Any]) -> Iterator[rx.event.EventSpec | None]:
@@ -230,6 +250,10 @@ class SignInState(AppState):
         yield None
         email = str(form.get("email", ""))[:400]
         password = str(form.get("password", ""))[:400]
+        if not get_settings().local_accounts:
+            self.error = self._tr("auth.local_disabled")
+            self.busy = False
+            return
         try:
             with session_scope() as session:
                 signed = auth_service.sign_in(session, email=email, password=password)
@@ -281,3 +305,42 @@ class SignUpState(AppState):
         self.session_token = signed.token
         self._remember(signed.principal)
         yield rx.redirect("/")
+
+
+class CallbackState(AppState):
+    """``/auth/callback``: the identity provider sends the browser back here; on_load completes
+    the exchange server-side and starts our own session (the provider's tokens stay here)."""
+
+    error: str = ""
+    done: bool = False
+
+    @rx.event
+    def complete(self) -> rx.event.EventSpec | None:
+        from certportal.auth import oidc
+
+        query = self.router.url.query_parameters
+        self.error = ""
+        self.done = False
+        if query.get("error"):
+            self.error = self._tr("auth.oidc.error.provider_refused")
+            self.done = True
+            return None
+        try:
+            with session_scope() as session:
+                completed = oidc.complete(
+                    session,
+                    state=str(query.get("state", "") or ""),
+                    code=str(query.get("code", "") or ""),
+                )
+        except AuthError as exc:
+            self.error = self._error_text(exc)
+            self.done = True
+            return None
+        self.done = True
+        if completed.signed_in is None:  # an identity was linked to the signed-in person
+            return rx.redirect("/me/data?linked=1")
+        self.session_token = completed.signed_in.token
+        self._remember(completed.signed_in.principal)
+        if completed.signed_in.principal.locale:
+            self._apply_locale(completed.signed_in.principal.locale)
+        return rx.redirect(_safe_next(completed.next_path))

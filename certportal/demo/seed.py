@@ -11,7 +11,13 @@ from sqlmodel import Session, select
 from certportal.audit import service as audit
 from certportal.audit.models import AuditEntry
 from certportal.auth import service as auth_service
-from certportal.auth.models import LoginSession, SignInFailure, User
+from certportal.auth.models import (
+    ExternalIdentity,
+    LoginSession,
+    OidcAttempt,
+    SignInFailure,
+    User,
+)
 from certportal.auth.policy import Principal, Role, TeamRole
 from certportal.auth.rules import fold
 from certportal.cases import service as cases
@@ -506,6 +512,8 @@ def wipe(session: Session) -> None:
         Team,
         LoginSession,
         SignInFailure,
+        ExternalIdentity,
+        OidcAttempt,
         AuditEntry,
         User,
     ):

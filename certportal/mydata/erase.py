@@ -14,7 +14,13 @@ from sqlmodel import Session, col, func, select
 
 from certportal.audit import service as audit
 from certportal.audit.models import AuditEntry
-from certportal.auth.models import LoginSession, SignInFailure, User
+from certportal.auth.models import (
+    ExternalIdentity,
+    LoginSession,
+    OidcAttempt,
+    SignInFailure,
+    User,
+)
 from certportal.auth.policy import Principal, Role
 from certportal.auth.rules import normalize_email
 from certportal.cases import service as cases
@@ -103,6 +109,8 @@ def delete_account(session: Session, *, actor: Principal, confirm_email: str) ->
         IdentityMap.__table__,  # type: ignore[attr-defined]
         TeamMembership.__table__,  # type: ignore[attr-defined]
         LoginSession.__table__,  # type: ignore[attr-defined]
+        ExternalIdentity.__table__,  # type: ignore[attr-defined]
+        OidcAttempt.__table__,  # type: ignore[attr-defined]
     ):
         session.execute(sql_delete(table).where(table.c.user_id == uid))
     session.execute(sql_delete(SignInFailure).where(col(SignInFailure.email) == user.email))

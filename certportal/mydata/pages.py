@@ -38,6 +38,36 @@ def my_data_page() -> rx.Component:
             style=styles.card,
             spacing="3",
         ),
+        rx.cond(
+            s.microsoft,
+            rx.vstack(
+                rx.heading(t("mydata.microsoft.title"), size="4", as_="h2"),
+                rx.cond(
+                    s.linked_as != "",
+                    rx.text(
+                        t("mydata.microsoft.linked_as"),
+                        " ",
+                        rx.code(s.linked_as),
+                        id="microsoft-linked",
+                    ),
+                    rx.vstack(
+                        rx.text(t("mydata.microsoft.intro"), size="2"),
+                        rx.button(
+                            rx.icon("link", size=14),
+                            t("mydata.microsoft.link"),
+                            on_click=s.link_microsoft,
+                            variant="soft",
+                            id="link-microsoft",
+                        ),
+                        spacing="2",
+                    ),
+                ),
+                callout(s.link_error, "red", "alert"),
+                style=styles.card,
+                spacing="3",
+                width="100%",
+            ),
+        ),
         rx.form(
             rx.vstack(
                 rx.heading(t("mydata.delete.title"), size="4", as_="h2"),

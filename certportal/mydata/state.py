@@ -17,13 +17,48 @@ class MyDataState(AppState):
     confirm_delete: bool = False
     typed_email: str = ""
     delete_error: str = ""
+    microsoft: bool = False  # sign-in with Microsoft is configured
+    linked_as: str = ""  # the linked Microsoft account, if any
+    link_error: str = ""
 
     @rx.event
-    def load(self) -> None:
+    def load(self) -> rx.event.EventSpec | None:
+        from certportal.auth import oidc
+        from certportal.settings import get_settings
+
         self.message = ""
         self.confirm_delete = False
         self.typed_email = ""
         self.delete_error = ""
+        self.link_error = ""
+        self.microsoft = get_settings().oidc_enabled
+        if self.router.url.query_parameters.get("linked") == "1":
+            self.message = self._tr("mydata.microsoft.linked")
+        if not self.signed_in:
+            return None
+        try:
+            with self._acting() as (session, actor):
+                found = oidc.linked(session, actor=actor)
+        except AuthError:
+            return self._on_auth_error()
+        self.linked_as = (found.username or found.object_id) if found else ""
+        return None
+
+    @rx.event
+    def link_microsoft(self) -> rx.event.EventSpec | None:
+        """Link my Microsoft work account: off to the provider, back to this page."""
+        from certportal.auth import oidc
+
+        self.link_error = ""
+        try:
+            with self._acting() as (session, actor):
+                started = oidc.begin(session, purpose="link", actor=actor, next_path="/me/data")
+        except AuthError as exc:
+            if exc.key == "error.session_expired":
+                return self._on_auth_error()
+            self.link_error = self._error_text(exc)
+            return None
+        return rx.redirect(started.url)
 
     @rx.event
     def ask_delete(self, form: dict[str, Any]) -> None:

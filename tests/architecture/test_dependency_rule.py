@@ -13,6 +13,7 @@ PKG = Path(__file__).resolve().parents[2] / "certportal"
 PURE = [
     "auth/rules.py",
     "auth/policy.py",
+    "auth/claims.py",
     "errors.py",
     "clock.py",
     "settings.py",

@@ -90,6 +90,9 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "SignInState.setvar": NOBODY,
     "SignInState.clear": NOBODY,
     "SignInState.submit": NOBODY,
+    "SignInState.with_microsoft": NOBODY,  # starts the actor's own sign-in attempt
+    "CallbackState.setvar": NOBODY,
+    "CallbackState.complete": NOBODY,  # needs the provider's code for a stored attempt
     "SignUpState.setvar": NOBODY,
     "SignUpState.submit": NOBODY,
     # admin pages: people, teams, knowledge, audit, skilling settings
@@ -248,6 +251,7 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "MyDataState.cancel_delete": NOBODY,
     "MyDataState.delete_account": NOBODY,
     "MyDataState.download": NOBODY,
+    "MyDataState.link_microsoft": NOBODY,  # links the provider's account to the actor only
 }
 
 # HTTP routes: who gets the victim's resource (200) — everyone else gets 404.

@@ -11,8 +11,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.server import ROOT, RunningApp, start_app
+from tests.e2e.server import ROOT, RunningApp, free_port, start_app
 from tests.fakes.learn_server import FakeLearn
+from tests.oidc.provider import SECRET, Provider, start_provider
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,12 +74,41 @@ def fake_learn() -> Iterator[FakeLearn]:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory, fake_learn: FakeLearn) -> Iterator[RunningApp]:
+def app_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(app_port: int) -> Iterator[Provider]:
+    """A real OpenID provider on loopback that sends people back to the shared app."""
+    running = start_provider(redirect=f"http://127.0.0.1:{app_port}/auth/callback")
+    yield running
+    running.process.terminate()
+    running.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app(
+    tmp_path_factory: pytest.TempPathFactory,
+    fake_learn: FakeLearn,
+    oidc_provider: Provider,
+    app_port: int,
+) -> Iterator[RunningApp]:
     """One production server for every browser test (the build is the slow part). Transcript
-    share links are read from the local stand-in for Learn."""
+    share links are read from the local stand-in for Learn; "Sign in with Microsoft" goes to the
+    OpenID provider on loopback (tenant-1 allowed)."""
     running = start_app(
         tmp_path_factory.mktemp("app"),
-        extra_env={"LEARN_API_BASE": fake_learn.base_url, "LEARN_TIMEOUT_SECONDS": "10"},
+        extra_env={
+            "LEARN_API_BASE": fake_learn.base_url,
+            "LEARN_TIMEOUT_SECONDS": "10",
+            "OIDC_DISCOVERY_URL": oidc_provider.discovery_url,
+            "OIDC_CLIENT_ID": "certportal",
+            "OIDC_CLIENT_SECRET": SECRET,
+            "OIDC_ALLOWED_TENANTS": "tenant-1",
+            "OIDC_LEAD_ROLES": "certportal.lead",
+        },
+        port=app_port,
     )
     _SHARED.append(running)
     yield running

@@ -78,11 +78,15 @@ def prepare_database(database_url: str) -> None:
 
 
 def start_app(
-    workdir: Path, *, extra_env: Mapping[str, str] | None = None, timeout: float = 300
+    workdir: Path,
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    timeout: float = 300,
+    port: int | None = None,
 ) -> RunningApp:
     database_url = f"sqlite:///{workdir / 'e2e.db'}"
     prepare_database(database_url)
-    port = free_port()
+    port = port or free_port()
     log_path = workdir / "reflex.log"
     log = log_path.open("wb")
     process = subprocess.Popen(

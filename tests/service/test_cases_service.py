@@ -20,6 +20,7 @@ from certportal.cases.transitions import CaseFields, Channel, validate_case
 from certportal.credentials import service as credentials
 from certportal.credentials.rules import CredentialData
 from certportal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from certportal.i18n.formatting import local_today
 from certportal.settings import get_settings
 from certportal.teams import service as teams
 from certportal.timeline import service as timeline
@@ -664,7 +665,10 @@ def test_the_timeline_merges_credentials_diagnoses_and_cases(
         version=cred.version,
     )
     session.commit()
-    events = timeline.for_person(session, actor=member, today=TODAY)
+    # what was recorded "now" (the credential, the diagnosis, the renewal) is dated by the clock,
+    # where the member is (Japan): look from a day that has them all
+    today = max(TODAY, local_today("ja"))
+    events = timeline.for_person(session, actor=member, today=today)
     kinds = [e.kind for e in events]
     for expected in (
         "credential.added",
@@ -679,9 +683,9 @@ def test_the_timeline_merges_credentials_diagnoses_and_cases(
     assert days == sorted(days, reverse=True)
     renewal = next(e for e in events if e.kind == "credential.renewal_opened")
     assert renewal.day == date(2026, 7, 10)  # six months before the renewed expiry
-    only_case = timeline.for_person(session, actor=member, today=TODAY, case_id=row.id)
+    only_case = timeline.for_person(session, actor=member, today=today, case_id=row.id)
     assert {e.source for e in only_case} == {"case"}
-    only_cred = timeline.for_person(session, actor=member, today=TODAY, credential_id=cred.id)
+    only_cred = timeline.for_person(session, actor=member, today=today, credential_id=cred.id)
     assert {e.source for e in only_cred} >= {"credential", "case"}
 
 
