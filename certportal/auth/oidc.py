@@ -337,6 +337,18 @@ def _link(
     return Completed(signed_in=None, next_path=attempt.next_path, linked=True)
 
 
+def record_failure(session: Session, *, reason: str, now: datetime | None = None) -> None:
+    """A refused Microsoft sign-in, for the audit log (who it was is unknown: nothing from the
+    refused token is kept)."""
+    audit.record(
+        session,
+        action="auth.sign_in_failed",
+        actor_label="microsoft",
+        detail={"method": "microsoft", "reason": reason},
+        at=now,
+    )
+
+
 def linked(session: Session, *, actor: Principal) -> ExternalIdentity | None:
     return session.exec(
         select(ExternalIdentity).where(ExternalIdentity.user_id == actor.user_id)

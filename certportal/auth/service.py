@@ -117,7 +117,7 @@ def sign_up(
     now: datetime | None = None,
 ) -> SignedIn:
     """Create a local account and sign it in. The very first account becomes admin."""
-    if not get_settings().allow_signup:
+    if not get_settings().allow_signup or not get_settings().local_accounts:
         raise PermissionDenied("error.signup_closed")
     first = session.exec(select(func.count()).select_from(User)).one() == 0
     user = create_account(
@@ -165,6 +165,8 @@ def sign_in(
     ``error.bad_credentials`` (see :func:`record_failure`).
     """
     moment = now or utcnow()
+    if not get_settings().local_accounts:
+        raise AuthError("auth.local_disabled")
     try:
         normalized = rules.normalize_email(email)
     except InvalidInput:

@@ -250,10 +250,6 @@ class SignInState(AppState):
         yield None
         email = str(form.get("email", ""))[:400]
         password = str(form.get("password", ""))[:400]
-        if not get_settings().local_accounts:
-            self.error = self._tr("auth.local_disabled")
-            self.busy = False
-            return
         try:
             with session_scope() as session:
                 signed = auth_service.sign_in(session, email=email, password=password)
@@ -333,6 +329,8 @@ class CallbackState(AppState):
                     code=str(query.get("code", "") or ""),
                 )
         except AuthError as exc:
+            with session_scope() as session:
+                oidc.record_failure(session, reason=exc.key)
             self.error = self._error_text(exc)
             self.done = True
             return None

@@ -283,3 +283,30 @@ def test_a_deactivated_person_cannot_sign_in_with_microsoft(session: Session) ->
     with pytest.raises(AuthError) as exc:
         oidc.complete(session, state=again["state"], code=again["code"])
     assert exc.value.key == "auth.oidc.error.inactive"
+
+
+def test_local_accounts_can_be_turned_off(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certportal.auth import service as auth_service
+    from certportal.errors import PermissionDenied
+
+    make_user(session, "local@example.com", Role.MEMBER, "Local")
+    monkeypatch.setenv("LOCAL_ACCOUNTS", "false")
+    get_settings.cache_clear()
+    with pytest.raises(AuthError) as exc:
+        auth_service.sign_in(session, email="local@example.com", password="correct horse battery")
+    assert exc.value.key == "auth.local_disabled"
+    with pytest.raises(PermissionDenied):
+        auth_service.sign_up(
+            session, email="new@example.com", display_name="New", password="a-strong-passphrase-1"
+        )
+    # Microsoft sign-in still works
+    back = _flow(session)
+    assert oidc.complete(session, state=back["state"], code=back["code"]).signed_in is not None
+
+
+def test_refused_microsoft_sign_ins_are_audited(session: Session) -> None:
+    oidc.record_failure(session, reason="auth.oidc.error.tenant")
+    session.commit()
+    assert "auth.sign_in_failed" in audit_actions(session)
