@@ -258,6 +258,18 @@ def complete(
     return Completed(signed_in=signed, next_path=attempt.next_path)
 
 
+def _identity_row(
+    user: User, identity: claim_rules.ExternalIdentity, now: datetime
+) -> ExternalIdentity:
+    return ExternalIdentity(
+        user_id=user.id or 0,
+        tenant_id=identity.tenant_id,
+        object_id=identity.object_id,
+        username=identity.username[:254],
+        last_used_at=now,
+    )
+
+
 def _new_person(session: Session, identity: claim_rules.ExternalIdentity, now: datetime) -> User:
     settings = get_settings()
     if not identity.email:
@@ -280,15 +292,7 @@ def _new_person(session: Session, identity: claim_rules.ExternalIdentity, now: d
     )
     session.add(user)
     session.flush()
-    session.add(
-        ExternalIdentity(
-            user_id=user.id or 0,
-            tenant_id=identity.tenant_id,
-            object_id=identity.object_id,
-            username=identity.username[:254],
-            last_used_at=now,
-        )
-    )
+    session.add(_identity_row(user, identity, now))
     audit.record(
         session,
         action="user.created",
@@ -316,15 +320,7 @@ def _link(
     if identity.email != user.email:
         raise AuthError("auth.oidc.error.link_email")
     if existing is None:
-        session.add(
-            ExternalIdentity(
-                user_id=user.id or 0,
-                tenant_id=identity.tenant_id,
-                object_id=identity.object_id,
-                username=identity.username[:254],
-                last_used_at=now,
-            )
-        )
+        session.add(_identity_row(user, identity, now))
     audit.record(
         session,
         action="auth.microsoft_linked",
