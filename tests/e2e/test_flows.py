@@ -116,7 +116,7 @@ def test_signed_out_visitor_is_sent_to_sign_in_and_back(page: Page) -> None:
     sign_in_form_email = page.get_by_label("Email")
     sign_in_form_email.fill(f"misaki.sato{DEMO}")
     page.get_by_label("Password").fill("certportal-demo-2026")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/teams/?$"))
     use_english(page)
     expect(page.get_by_role("heading", name="Teams", exact=True)).to_be_visible()
