@@ -9,6 +9,8 @@ is set) a generator fills a fresh database, then this prints the median of sever
   the total,
 
 and their ratio (the issue's target: at most 2). Not a test: nothing here asserts a time.
+It also prints the skilling panel's time (company-wide scoring, points possible, the what-if list
+and this month's snapshot) for the same company — no target yet.
 Run: ``make bench`` or ``.venv/bin/python bench/team_page.py [members]``.
 """
 
@@ -246,11 +248,20 @@ def measure(engine: Engine, admin: Principal) -> dict[str, object]:
             connection.execute(text(RAW_TOTAL)).scalar_one()
             assert len(rows) == 25
 
+    def skilling_panel() -> None:
+        with Session(engine) as session:
+            service.panel(session, actor=admin, today=TODAY)
+            session.commit()
+
     through_service()  # warm caches (knowledge, statement compilation)
     raw()
     service_ms, service_max = median_ms(through_service)
     raw_ms, raw_max = median_ms(raw)
+    skilling_panel()
+    panel_ms, panel_max = median_ms(skilling_panel)
     return {
+        "skilling_panel_ms_median": round(panel_ms, 1),
+        "skilling_panel_ms_max": round(panel_max, 1),
         "service_ms_median": round(service_ms, 1),
         "service_ms_max": round(service_max, 1),
         "raw_sql_ms_median": round(raw_ms, 1),
@@ -298,7 +309,8 @@ def main() -> None:
         if isinstance(figures, dict):
             print(
                 f"{kind:10} service {figures['service_ms_median']:8.1f} ms   raw SQL "
-                f"{figures['raw_sql_ms_median']:8.1f} ms   ratio {figures['ratio']:.2f}"
+                f"{figures['raw_sql_ms_median']:8.1f} ms   ratio {figures['ratio']:.2f}   "
+                f"skilling panel {figures['skilling_panel_ms_median']:8.1f} ms"
             )
 
 

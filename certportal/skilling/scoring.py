@@ -27,7 +27,7 @@ from datetime import date
 from typing import Literal
 
 from certportal.credentials.expiry import add_years
-from certportal.knowledge.schema import Bundle, Metric
+from certportal.knowledge.schema import Bundle, Metric, TrackRule
 
 Track = Literal["enterprise", "smb"]
 TRACKS: tuple[Track, ...] = ("enterprise", "smb")
@@ -261,19 +261,66 @@ class WhatIf:
     designations: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _total(
+@dataclass(frozen=True)
+class _MetricSets:
+    """One metric on its track, as sets: who holds each gate, who earns — so a change for one
+    person is scored by counting, without scoring everyone again."""
+
+    designation_id: str
+    gate_certs: tuple[frozenset[str], ...]
+    gate_holders: tuple[frozenset[int], ...]
+    earning: frozenset[str]
+    earners: frozenset[int]
+    rule: TrackRule
+
+    def points(self, gate_counts: Sequence[int], earner_count: int) -> float:
+        raw, all_met = 0.0, True
+        for gate, count in zip(self.rule.gates, gate_counts, strict=True):
+            all_met = all_met and count >= gate.min_people
+            raw += count * gate.points_per_person if all_met else 0.0
+        if all_met:
+            raw += earner_count * self.rule.points_per_person
+        return round(min(self.rule.max_points, raw), 2)
+
+    def now(self) -> float:
+        return self.points([len(h) for h in self.gate_holders], len(self.earners))
+
+    def with_person(self, person: int, before: set[str], after: set[str]) -> float:
+        """The points if ``person`` held ``after`` instead of ``before``."""
+        counts = [
+            len(holders) - bool(before & certs) + bool(after & certs)
+            for certs, holders in zip(self.gate_certs, self.gate_holders, strict=True)
+        ]
+        earners = len(self.earners) - bool(before & self.earning) + bool(after & self.earning)
+        return self.points(counts, earners)
+
+    def touches(self, cert: str) -> bool:
+        return cert in self.earning or any(cert in certs for certs in self.gate_certs)
+
+
+def _metric_sets(
     bundle: Bundle, holdings: Mapping[int, set[str]], tracks: Mapping[str, Track], today: date
-) -> dict[str, float]:
-    return {
-        d.id: round(
-            sum(
-                score_metric(d.id, m, tracks.get(d.id, "enterprise"), holdings, today).points
-                for m in d.metrics
-            ),
-            2,
-        )
-        for d in bundle.designations.designations
-    }
+) -> list[_MetricSets]:
+    found = []
+    for d in bundle.designations.designations:
+        for m in d.metrics:
+            rule = m.tracks[tracks.get(d.id, "enterprise")]
+            gates = tuple(frozenset(g.certifications) for g in rule.gates)
+            earning = frozenset(_earning_ids(m, today))
+            found.append(
+                _MetricSets(
+                    designation_id=d.id,
+                    gate_certs=gates,
+                    gate_holders=tuple(
+                        frozenset(p for p, held in holdings.items() if held & certs)
+                        for certs in gates
+                    ),
+                    earning=earning,
+                    earners=frozenset(p for p, held in holdings.items() if held & earning),
+                    rule=rule,
+                )
+            )
+    return found
 
 
 def what_if(
@@ -291,13 +338,16 @@ def what_if(
     A held credential that does not count yet gains what counting it would add (its action —
     link the profiles, or associate in Partner Center — comes from ``actions`` by credential id,
     "link" when unknown). A counted credential expiring within ``renew_within_days`` gains what
-    the organisation would lose at expiry if it were not renewed."""
+    the organisation would lose at expiry if it were not renewed. Each candidate is scored by
+    counting on the metrics its certification touches."""
     ends = _end_of_eligibility(bundle)
     relevant = scoring_ids(bundle, today)
     base = {p.id: qualifying(p, today, ends) for p in people}
-    now = _total(bundle, base, tracks, today)
+    metrics = _metric_sets(bundle, base, tracks, today)
+    now = [m.now() for m in metrics]
     found: list[WhatIf] = []
     for person in people:
+        before = base[person.id]
         for held in person.held:
             cert = held.certification_id
             if cert not in relevant:
@@ -308,26 +358,40 @@ def what_if(
             if end is not None and end < today:
                 continue
             if not held.counted:
-                if cert in base[person.id]:
+                if cert in before:
                     continue  # already counts through another credential of the same cert
-                trial = dict(base)
-                trial[person.id] = base[person.id] | {cert}
+                after = before | {cert}
                 action = actions.get(held.credential_id, "link")
             elif (
                 held.expires_on is not None and (held.expires_on - today).days <= renew_within_days
             ):
                 # what is lost when it expires unrenewed (unless another credential covers it)
-                trial = dict(base)
-                trial[person.id] = qualifying(replace_person(person, held), today, ends)
+                after = qualifying(replace_person(person, held), today, ends)
                 action = "renew"
             else:
                 continue
-            after_totals = _total(bundle, trial, tracks, today)
-            gain = round(abs(sum(after_totals.values()) - sum(now.values())), 2)
+            gain = 0.0
+            changed: list[str] = []
+            for index, metric in enumerate(metrics):
+                if not metric.touches(cert):
+                    continue
+                delta = metric.with_person(person.id, before, after) - now[index]
+                if delta:
+                    gain += abs(delta)
+                    if metric.designation_id not in changed:
+                        changed.append(metric.designation_id)
+            gain = round(gain, 2)
             if gain > 0:
-                changed = tuple(d for d in now if now[d] != after_totals[d])
                 found.append(
-                    WhatIf(person.id, person.name, held.credential_id, cert, action, gain, changed)
+                    WhatIf(
+                        person.id,
+                        person.name,
+                        held.credential_id,
+                        cert,
+                        action,
+                        gain,
+                        tuple(changed),
+                    )
                 )
     found.sort(key=lambda w: (-w.gain, w.person, w.certification_id, w.credential_id))
     return found[:limit]

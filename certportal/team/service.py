@@ -576,7 +576,7 @@ def panel(session: Session, *, actor: Principal, today: date) -> Panel:
     possible = scoring.score(bundle, everyone, tracks=tracks, today=today, assume_counted=True)
     visible = _visible_user_ids(session, actor)
     mine = [p for p in everyone if visible is None or p.id in visible]
-    actions = _actions(session, [h.credential_id for p in mine for h in p.held])
+    actions = _actions(session)
     ranked = scoring.what_if(
         bundle, everyone, tracks=tracks, today=today, actions=actions, limit=200
     )
@@ -613,15 +613,13 @@ def _visible_user_ids(session: Session, actor: Principal) -> set[int] | None:
     return set(session.execute(visible).scalars().all())
 
 
-def _actions(session: Session, credential_ids: Sequence[int]) -> dict[int, scoring.Action]:
+def _actions(session: Session) -> dict[int, scoring.Action]:
     """Per credential that does not count: link the profiles first if Learn does not show it,
-    else associate it in Partner Center."""
+    else associate it in Partner Center. (One pass over the pending ones: no id list.)"""
     found: dict[int, scoring.Action] = {}
-    if not credential_ids:
-        return found
     for cid, on_learn in session.exec(
         select(Credential.id, Credential.on_learn).where(
-            col(Credential.id).in_(list(credential_ids)), Credential.counted != "yes"
+            col(Credential.counted) != "yes", _shared()
         )
     ).all():
         if cid is not None:
