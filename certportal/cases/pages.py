@@ -22,6 +22,7 @@ from certportal.ui.components import (
     confirm_dialog,
     data_table,
     field_label,
+    filter_select,
     value_badge,
 )
 from certportal.ui.layout import page, page_title
@@ -148,17 +149,15 @@ def _case_row(item: CaseItem) -> rx.Component:
 
 def _list_filter(name: str, values: tuple[str, ...], prefix: str) -> rx.Component:
     current = getattr(CasesState, name)
-    return rx.vstack(
-        field_label(f"cases.field.{name}", f"filter-{name}"),
-        rx.el.select(
+    return filter_select(
+        f"cases.field.{name}",
+        f"filter-{name}",
+        [
             rx.el.option(t("cases.filter_all"), value="all"),
             *[rx.el.option(t(f"{prefix}.{v}"), value=v) for v in values],
-            id=f"filter-{name}",
-            value=rx.cond(current == "", "all", current),
-            on_change=lambda value: CasesState.set_filter(name, value),
-            class_name="cp-native-select",
-        ),
-        spacing="1",
+        ],
+        value=rx.cond(current == "", "all", current),
+        on_change=lambda value: CasesState.set_filter(name, value),
     )
 
 
@@ -1021,18 +1020,15 @@ def timeline_list(items: rx.Var[list[TimelineItem]], empty_key: str) -> rx.Compo
 
 
 def _timeline_filter(name: str, options: rx.Var[list[Option]]) -> rx.Component:
-    current = getattr(TimelineState, name)
-    return rx.vstack(
-        field_label(f"timeline.filter.{name}", f"timeline-{name}"),
-        rx.el.select(
+    return filter_select(
+        f"timeline.filter.{name}",
+        f"timeline-{name}",
+        [
             rx.el.option(t("cases.filter_all"), value=""),
             rx.foreach(options, lambda o: rx.el.option(lt(o.label), value=o.value)),
-            id=f"timeline-{name}",
-            value=current,
-            on_change=lambda value: TimelineState.set_filter(name, value),
-            class_name="cp-native-select",
-        ),
-        spacing="1",
+        ],
+        value=getattr(TimelineState, name),
+        on_change=lambda value: TimelineState.set_filter(name, value),
     )
 
 

@@ -34,7 +34,6 @@ from certportal.cases.transitions import (
     CaseFields,
     Channel,
     EventKind,
-    Resolution,
     Status,
 )
 from certportal.clock import utcnow
@@ -819,14 +818,6 @@ def channel_links(session: Session) -> dict[str, str]:
 
     _, bundle = knowledge.active(session)
     return {c.id: c.url for c in bundle.linkage.channels}
-
-
-def channel_of(row: SupportCase) -> Channel:
-    return Channel(row.channel)
-
-
-def resolution_of(row: SupportCase) -> Resolution | None:
-    return Resolution(row.resolution) if row.resolution else None
 
 
 # --- starting from a diagnosis --------------------------------------------------------------

@@ -14,8 +14,7 @@ from typing import Any
 import reflex as rx
 
 from certportal.auth.state import AppState
-from certportal.cases import attachments, present, transitions
-from certportal.cases import service as service
+from certportal.cases import attachments, present, service, transitions
 from certportal.cases.evidence import PackEvent, render_body
 from certportal.cases.present import CaseItem, EventItem, Option, TimelineItem
 from certportal.credentials import service as credentials
@@ -322,23 +321,19 @@ class CaseDetailState(AppState):
     case: CaseItem = CaseItem()
     events: list[EventItem] = []
     credential_names: list[Option] = []
-    attachment_names: dict[str, str] = {}
     owner: bool = True
     texts: bool = True
     shared: bool = False
     draft_text: str = ""
-    outcome_id: str = ""
     run_href: str = ""
     channel_url: str = ""
     allowed: list[str] = []
     missing: bool = False
     loaded: bool = False
-    saved: bool = False
     notice_key: str = ""
     error: str = ""
     errors: dict[str, str] = {}
     confirm_delete: bool = False
-    uploading: bool = False
     form_key: int = 0
     typed: dict[str, str] = {}
 
@@ -355,10 +350,8 @@ class CaseDetailState(AppState):
         self.texts = found.access.texts
         self.shared = case.shared
         self.draft_text = case.draft_text
-        self.outcome_id = case.outcome_id
         self.run_href = f"/wizard/{case.wizard_run_id}/result" if case.wizard_run_id else ""
         self.channel_url = channel_urls.get(case.channel, "")
-        self.attachment_names = {str(a.id): a.name for a in found.attachments}
         self.credential_names = [
             Option(value=str(i), label=names.get(str(i), {k: f"#{i}" for k in LOCALES}))
             for i in found.credential_ids

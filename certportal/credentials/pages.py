@@ -27,6 +27,7 @@ from certportal.ui.components import (
     confirm_dialog,
     data_table,
     field_label,
+    filter_select,
     value_badge,
 )
 from certportal.ui.layout import page, page_title
@@ -81,17 +82,15 @@ def _field_error(name: str) -> rx.Component:
 
 def _filter(name: str, label_key: str, values: tuple[str, ...], prefix: str) -> rx.Component:
     current = getattr(CredentialsState, name)
-    return rx.vstack(
-        field_label(label_key, f"filter-{name}"),
-        rx.el.select(
+    return filter_select(
+        label_key,
+        f"filter-{name}",
+        [
             *([rx.el.option(t("credentials.filter_all"), value="all")] if name != "sort" else []),
             *[rx.el.option(t(f"{prefix}.{v}"), value=v) for v in values],
-            id=f"filter-{name}",
-            value=rx.cond(current == "", "all", current),
-            on_change=lambda value: CredentialsState.set_filter(name, value),
-            class_name="cp-native-select",
-        ),
-        spacing="1",
+        ],
+        value=rx.cond(current == "", "all", current),
+        on_change=lambda value: CredentialsState.set_filter(name, value),
     )
 
 

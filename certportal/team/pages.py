@@ -20,7 +20,7 @@ from certportal.team.present import (
 from certportal.team.service import SORTS, STATUSES
 from certportal.team.state import MemberState, SkillingSettingsState, SkillingState, TeamState
 from certportal.ui import styles
-from certportal.ui.components import callout, data_table, field_label
+from certportal.ui.components import callout, data_table, field_label, filter_select
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import lt, t, t_var
 
@@ -84,17 +84,12 @@ def _member_row(item: RowItem) -> rx.Component:
 
 
 def _select_filter(name: str, label_key: str, options: list[rx.Component]) -> rx.Component:
-    current = getattr(TeamState, name)
-    return rx.vstack(
-        field_label(label_key, f"team-{name}"),
-        rx.el.select(
-            *options,
-            id=f"team-{name}",
-            value=current,
-            on_change=lambda value: TeamState.set_filter(name, value),
-            class_name="cp-native-select",
-        ),
-        spacing="1",
+    return filter_select(
+        label_key,
+        f"team-{name}",
+        options,
+        value=getattr(TeamState, name),
+        on_change=lambda value: TeamState.set_filter(name, value),
     )
 
 

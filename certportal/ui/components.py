@@ -102,3 +102,20 @@ def value_badge(
 def field_label(key: str, html_for: str) -> rx.Component:
     """A form field's label (message ``key``) tied to the field's id."""
     return rx.el.label(t(key), html_for=html_for, class_name="cp-label")
+
+
+def filter_select(
+    label_key: str, select_id: str, options: list[Any], *, value: Any, on_change: Any
+) -> rx.Component:
+    """A labelled native select that filters or sorts a list as soon as it changes."""
+    return rx.vstack(
+        field_label(label_key, select_id),
+        rx.el.select(
+            *options,
+            id=select_id,
+            value=value,
+            on_change=on_change,
+            class_name="cp-native-select",
+        ),
+        spacing="1",
+    )
