@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, create_engine, text
 
+from certportal.errors import Unavailable
 from certportal.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 class AppendOnlyError(RuntimeError):
@@ -65,14 +70,28 @@ def get_engine() -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
+    """A session that commits on success and rolls back on any error.
+
+    A database that cannot be reached (restarting, network gone) surfaces as ``Unavailable``, an
+    error the pages can say in the person's language (keeping what they typed), instead of a
+    crash; the pool drops the broken connections and the next call connects again."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            with suppress(DBAPIError):  # the connection is gone: nothing left to roll back
+                session.rollback()
+            if _unreachable(exc):
+                log.warning("database unreachable: %s", exc)
+                raise Unavailable("error.database_unavailable") from exc
             raise
+
+
+def _unreachable(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def database_reachable(engine: Engine | None = None) -> bool:

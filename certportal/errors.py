@@ -5,7 +5,8 @@ CertportalError
 ├── NotFound           the thing does not exist (or is not visible to the actor)
 ├── InvalidInput       a field's value is refused (``field`` names it)
 ├── Conflict           the change collides with existing data (e.g. e-mail taken)
-└── AuthError          sign-in or session problems (wrong credentials, expired session, throttled)
+├── AuthError          sign-in or session problems (wrong credentials, expired session, throttled)
+└── Unavailable        a part the app needs (the database) cannot be reached right now
 """
 
 from __future__ import annotations
@@ -46,3 +47,11 @@ class Conflict(CertportalError):
 
 class AuthError(CertportalError):
     pass
+
+
+class Unavailable(CertportalError):
+    """The database (or another part we need) did not answer: try again later. A change that was
+    being saved may or may not have been written (the connection broke during the commit)."""
+
+    def __init__(self, key: str = "error.unavailable", /, **params: Any) -> None:
+        super().__init__(key, **params)
