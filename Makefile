@@ -15,10 +15,11 @@ export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || ech
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup test-setup browser run test lint format migrate demo demo-reset bench clean
+.PHONY: help setup test-setup browser run run-scaled test lint format migrate demo demo-reset bench clean
 
 help:
 	@echo "make run        set up everything, migrate, load demo data, serve http://127.0.0.1:3000"
+	@echo "make run-scaled N workers on PostgreSQL + Redis (DATABASE_URL, REDIS_URL, WORKERS, PORT)"
 	@echo "make test       set up everything (+ test tools, chromium), lint, run the whole suite"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make migrate    apply database migrations (alembic upgrade head)"
@@ -73,6 +74,18 @@ run: setup
 	@echo
 	@echo "certportal: starting on http://127.0.0.1:3000 (Ctrl-C stops)"
 	$(BIN)/reflex run --env prod --single-port --frontend-port 3000 --backend-port 3000 --backend-host 127.0.0.1
+
+# The scaled run: WORKERS backend workers (default: one per core) sharing state in Redis, on
+# PostgreSQL; a worker that dies is started again. See docs/deployment.md.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+HOST ?= 127.0.0.1
+PORT ?= 3000
+run-scaled: setup
+	@test -n "$$DATABASE_URL" || { echo "run-scaled: set DATABASE_URL=postgresql+psycopg://user:password@host:5432/db"; exit 2; }
+	@test -n "$$REDIS_URL" || { echo "run-scaled: set REDIS_URL=redis://host:6379/0"; exit 2; }
+	$(BIN)/python -m certportal.manage check
+	$(BIN)/alembic upgrade head
+	$(BIN)/python -m certportal.serve --workers $(WORKERS) --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check certportal tests alembic rxconfig.py
