@@ -63,6 +63,8 @@ class AppState(rx.State):
     notice: str = ""
     worker: str = ""
     confirm_everywhere: bool = False
+    # echoed by `probe`: the framework's floor in the latency benchmark (bench/event_latency.py)
+    probe_seen: int = 0
 
     @rx.var
     def role_label(self) -> str:
@@ -160,6 +162,12 @@ class AppState(rx.State):
         return None
 
     # --- actions ----------------------------------------------------------------------------
+
+    @rx.event
+    def probe(self, number: int) -> None:
+        """Echo a number and do nothing else: the cheapest event a page can send, which the
+        latency benchmark compares every other event with. Reads and writes nothing."""
+        self.probe_seen = number if isinstance(number, int) else 0
 
     @rx.event
     def set_language(self, locale: str) -> None:

@@ -82,6 +82,7 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "AppState.load_public": NOBODY,
     "AppState.require_member": NOBODY,
     "AppState.set_language": NOBODY,
+    "AppState.probe": NOBODY,
     "AppState.sign_out": NOBODY,
     "AppState.ask_sign_out_everywhere": NOBODY,
     "AppState.cancel_sign_out_everywhere": NOBODY,

@@ -1,0 +1,313 @@
+"""Event latency on the production server, over real websockets.
+
+    python bench/event_latency.py [--workers N] [--json FILE]
+
+Starts ``python -m certportal.serve`` on PostgreSQL and Redis when BENCH_POSTGRES_URL (or
+TEST_POSTGRES_URL) and BENCH_REDIS_URL (or TEST_REDIS_URL) are set — the scaled run — else on a
+SQLite file with one worker and in-memory state (the embedded default). Then measures, with
+clients that speak the browser's protocol (bench/reflexclient.py):
+
+- the floor: ``AppState.probe``, an event that only echoes a number — what any event costs;
+- the wizard's "next": answering a question (``WizardState.submit``: the answer saved in the
+  database, the next step worked out, the redirect sent), from sending to the redirect;
+- each with 1 and with 50 concurrent clients (each client alternates: floor, next, back to the
+  question — as fast as the server answers);
+- 200 simultaneous sessions, each a person completing a diagnosis at a person's pace (0.5–1.5 s
+  between steps): opening the wizard, four answers, confirming, the result page; every event's
+  latency and every error counted.
+
+Prints a table and the figures as JSON (``--json`` writes them to a file too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import harness
+from bench.reflexclient import (
+    APP,
+    ReflexClient,
+    state_name,
+)
+
+WIZARD = state_name("wizard.state", "WizardState")
+SUBMIT = f"{WIZARD}.submit"
+CONFIRM = f"{WIZARD}.confirm"
+PROBE = f"{APP}.probe"
+ANSWERS = [
+    ("certification", "AZ-900"),
+    ("earned_on", "2024-02-10"),
+    ("provider", "certiport"),
+    ("on_learn", "no"),
+]
+TARGET_NEXT = 1.3
+TARGET_SESSIONS = 3.0
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return (ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)) * 1000
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50_ms": round(pct(values, 0.50), 2),
+        "p95_ms": round(pct(values, 0.95), 2),
+        "mean_ms": round(statistics.fmean(values) * 1000, 2) if values else float("nan"),
+    }
+
+
+def form(value: str) -> dict[str, object]:
+    return {"form": {"__reflex_form_data__": [["answer", value]]}}
+
+
+async def open_wizard(client: ReflexClient) -> int:
+    """/wizard/new starts a diagnosis and redirects to its first question."""
+    updates = await client.connect("/wizard/new/")
+    target = next((u.redirect() for u in updates if u.redirect()), None)
+    if target is None:
+        updates = await client.until(lambda u: u.redirect() is not None)
+        target = updates[-1].redirect()
+    assert target
+    await client.navigate(target)
+    return int(target.split("/")[2])
+
+
+async def probe(client: ReflexClient, number: int) -> float:
+    sent = await client.send(PROBE, {"number": number})
+    updates = await client.until(lambda u: u.value(APP, "probe_seen") == number)
+    return updates[-1].at - sent
+
+
+async def answer(client: ReflexClient, value: str) -> tuple[float, str]:
+    sent = await client.send(SUBMIT, form(value))
+    updates = await client.until(lambda u: u.redirect() is not None)
+    return updates[-1].at - sent, updates[-1].redirect() or ""
+
+
+@dataclass
+class Samples:
+    floor: list[float] = field(default_factory=list)
+    next: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def closed_loop(base_url: str, tokens: list[str], rounds: int) -> Samples:
+    """Each client: probe, answer the first question, go back to it; as fast as answered."""
+    samples = Samples()
+    counter = iter(range(1, 10**9))
+
+    async def one(token: str) -> None:
+        client = ReflexClient(base_url, session_token=token)
+        try:
+            run_id = await open_wizard(client)
+            question = f"/wizard/{run_id}/certification"
+            for _ in range(rounds):
+                samples.floor.append(await probe(client, next(counter)))
+                took, _ = await answer(client, "AZ-900")
+                samples.next.append(took)
+                await client.navigate(question)
+        except Exception as exc:
+            samples.errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            await client.close()
+
+    await asyncio.gather(*(one(t) for t in tokens))
+    return samples
+
+
+@dataclass
+class SessionRun:
+    events: list[float] = field(default_factory=list)
+    answers: list[float] = field(default_factory=list)
+    completed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def diagnoses(base_url: str, tokens: list[str], seed: int = 7) -> SessionRun:
+    """Every person completes a diagnosis, pausing like a person between steps."""
+    result = SessionRun()
+    rng = random.Random(seed)
+    pauses = {t: [rng.uniform(0.5, 1.5) for _ in range(8)] for t in tokens}
+
+    async def person(token: str) -> None:
+        client = ReflexClient(base_url, session_token=token)
+        waits = iter(pauses[token])
+        try:
+            await asyncio.sleep(next(waits) * 2)  # people do not all arrive in the same instant
+            started = time.perf_counter()
+            run_id = await open_wizard(client)
+            result.events.append(time.perf_counter() - started)
+            for step, value in ANSWERS:
+                await asyncio.sleep(next(waits))
+                if client.path.rstrip("/").split("/")[-1] != step:
+                    raise AssertionError(f"expected step {step}, on {client.path}")
+                took, target = await answer(client, value)
+                result.events.append(took)
+                result.answers.append(took)
+                started = time.perf_counter()
+                await client.navigate(target)
+                result.events.append(time.perf_counter() - started)
+            await asyncio.sleep(next(waits))
+            sent = await client.send(CONFIRM)
+            updates = await client.until(lambda u: u.redirect() is not None)
+            result.events.append(updates[-1].at - sent)
+            target = updates[-1].redirect() or ""
+            if target != f"/wizard/{run_id}/result":
+                raise AssertionError(f"confirm went to {target}")
+            started = time.perf_counter()
+            page = await client.navigate(target)
+            result.events.append(time.perf_counter() - started)
+            view = next((u.value(WIZARD, "view") for u in page if u.value(WIZARD, "view")), "")
+            if view != "result":
+                raise AssertionError(f"result page shows {view!r}")
+            result.completed += 1
+        except Exception as exc:
+            result.errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            await client.close()
+
+    await asyncio.gather(*(person(t) for t in tokens))
+    return result
+
+
+def machine() -> dict[str, object]:
+    import psutil
+
+    return {
+        "cpu": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def run(workers: int | None, rounds_single: int, rounds_many: int, sessions: int) -> dict:
+    pg = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
+    redis = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL")
+    workdir = Path(tempfile.mkdtemp(prefix="certportal-bench-"))
+    if pg and redis:
+        database_url = harness.postgres_schema(pg, "bench")
+        setup = "PostgreSQL + Redis"
+        workers = workers or 2
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.db'}"
+        setup, redis, workers = "SQLite, in-memory state", None, 1
+    harness.prepare_database(database_url)
+    tokens = harness.signed_in_people(database_url, max(50, sessions))
+    app = harness.start_scaled(workdir, database_url, workers=workers, redis_url=redis)
+    try:
+        asyncio.run(closed_loop(app.url, tokens[:1], 20))  # warm up every code path once
+        single = asyncio.run(closed_loop(app.url, tokens[:1], rounds_single))
+        many = asyncio.run(closed_loop(app.url, tokens[:50], rounds_many))
+        people = asyncio.run(diagnoses(app.url, tokens[:sessions]))
+    finally:
+        app.stop()
+        if pg and redis:
+            harness.drop_schema(database_url)
+    floor_1 = summary(single.floor)
+    out = {
+        "machine": machine(),
+        "setup": setup,
+        "workers": workers,
+        "one_client": {
+            "floor": floor_1,
+            "next": summary(single.next),
+            "errors": len(single.errors),
+        },
+        "fifty_clients": {
+            "floor": summary(many.floor),
+            "next": summary(many.next),
+            "errors": len(many.errors),
+        },
+        "sessions": {
+            "people": sessions,
+            "completed": people.completed,
+            "errors": len(people.errors),
+            "error_samples": people.errors[:5],
+            "every_event": summary(people.events),
+            "answers": summary(people.answers),
+        },
+    }
+    out["targets"] = {
+        "next_p95_vs_floor_1_client": round(
+            out["one_client"]["next"]["p95_ms"] / floor_1["p95_ms"], 2
+        ),
+        "next_p95_vs_floor_50_clients": round(
+            out["fifty_clients"]["next"]["p95_ms"] / out["fifty_clients"]["floor"]["p95_ms"], 2
+        ),
+        "sessions_p95_vs_floor": round(
+            out["sessions"]["every_event"]["p95_ms"] / floor_1["p95_ms"], 2
+        ),
+        "limits": {"next": TARGET_NEXT, "sessions": TARGET_SESSIONS},
+    }
+    return out
+
+
+def table(out: dict) -> str:
+    rows = [
+        ("1 client", "floor (probe)", out["one_client"]["floor"]),
+        ("1 client", "wizard next", out["one_client"]["next"]),
+        ("50 clients", "floor (probe)", out["fifty_clients"]["floor"]),
+        ("50 clients", "wizard next", out["fifty_clients"]["next"]),
+        (f"{out['sessions']['people']} sessions", "every event", out["sessions"]["every_event"]),
+        (f"{out['sessions']['people']} sessions", "answers", out["sessions"]["answers"]),
+    ]
+    lines = [
+        f"event latency — {out['setup']}, {out['workers']} worker(s)",
+        f"{'load':<14}{'event':<16}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}",
+    ]
+    lines += [
+        f"{a:<14}{b:<16}{s['n']:>7}{s['p50_ms']:>10.2f}{s['p95_ms']:>10.2f}" for a, b, s in rows
+    ]
+    t = out["targets"]
+    lines.append(
+        f"next p95 / floor p95: {t['next_p95_vs_floor_1_client']}× (1 client), "
+        f"{t['next_p95_vs_floor_50_clients']}× (50 clients) — target ≤ {TARGET_NEXT}×"
+    )
+    s = out["sessions"]
+    lines.append(
+        f"sessions: {s['completed']}/{s['people']} completed, {s['errors']} errors, "
+        f"p95 {t['sessions_p95_vs_floor']}× the 1-client floor — "
+        f"target 0 errors, ≤ {TARGET_SESSIONS}×"
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=300, help="rounds with one client")
+    parser.add_argument("--rounds-many", type=int, default=20, help="rounds per client of 50")
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    out = run(args.workers, args.rounds, args.rounds_many, args.sessions)
+    print(table(out))
+    print(json.dumps(out, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
