@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
     # The scale-out test starts a second production server, which rebuilds the frontend in this
     # checkout: it runs last, once the shared server has served every other browser test.
-    items.sort(key=lambda item: item.fspath.basename == "test_scale_redis.py")
+    items.sort(key=lambda item: item.fspath.basename in ("test_scale_redis.py", "test_faults.py"))
 
 
 @pytest.fixture(autouse=True)
@@ -198,5 +198,9 @@ def wait_home(page: Page) -> None:
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """The Redis scale-out test exists only where a Redis server is given (TEST_REDIS_URL)."""
     if collection_path.name == "test_scale_redis.py" and not os.environ.get("TEST_REDIS_URL"):
+        return True
+    if collection_path.name == "test_faults.py" and not (
+        os.environ.get("TEST_REDIS_URL") and os.environ.get("TEST_POSTGRES_URL")
+    ):
         return True
     return None

@@ -176,3 +176,35 @@ def test_editing_an_overdue_case_keeps_its_follow_up(root: State, session: Sessi
         )
     )
     assert "follow_up_on" in state.errors
+
+
+def test_a_note_while_the_database_is_unreachable_says_so_and_keeps_the_text(
+    root: State, session: Session, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import functools
+
+    from certportal import db as db_module
+    from certportal.db import make_engine
+    from tests.e2e.server import free_port
+
+    make_user(session, "person@example.com")
+    row = make_case(session, "person@example.com")
+    state = signed(root, session, CaseDetailState, "person@example.com")
+    state.case_id, state.version = row.id, row.version
+    dead = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone")
+    monkeypatch.setattr(db_module, "get_engine", functools.cache(lambda: dead))
+    run(state.add_note({"note": "written during the outage"}))
+    assert state.error.startswith("The database could not be reached")
+    assert state.typed == {"note": "written during the outage"}
+    assert count(session, CaseEvent) == 2  # opened + message only
+    dead.dispose()
+
+
+def test_probe_echoes_a_number_and_nothing_else(root: State) -> None:
+    from certportal.auth.state import AppState
+
+    app = sub(root, AppState)
+    app.probe(41)
+    assert app.probe_seen == 41
+    app.probe("41; drop")  # type: ignore[arg-type]
+    assert app.probe_seen == 0
