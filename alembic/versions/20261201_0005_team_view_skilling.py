@@ -7,7 +7,8 @@ targets) with a version column; skilling_snapshot keeps one row per month and de
 looks up diagnoses per credential). credential.expires_effective (indexed) is the last valid day
 by the catalog rule or the person's own date, NULL when it never expires; existing rows are
 filled here with the pure expiry rules and the catalog shipped with this revision (the service
-keeps it current on every write from now on).
+keeps it current on every write from now on). The downgrade drops the column in place, so it
+works with credentials that events and cases point at (SQLite 3.35 or later).
 
 Revision ID: 0005
 Revises: 0004
@@ -88,7 +89,10 @@ def downgrade() -> None:
     with op.batch_alter_table('wizard_run', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_wizard_run_credential_id'))
 
-    with op.batch_alter_table('credential', schema=None) as batch_op:
+    # recreate='never': SQLite (3.35+) drops the column in place. Batch mode's copy-and-move
+    # would DROP TABLE credential, which SQLite refuses (foreign keys are on) as soon as a
+    # credential_event or case_credential row points at a credential.
+    with op.batch_alter_table('credential', schema=None, recreate='never') as batch_op:
         batch_op.drop_index(batch_op.f('ix_credential_expires_effective'))
         batch_op.drop_column('expires_effective')
 
