@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -198,7 +198,12 @@ def answer(
     run.updated_at = utcnow()
     session.add(run)
     session.flush()
-    return context(session, actor=actor, run_id=run_id, today=today)
+    # the same context with the new answers: nothing else it was built from has changed
+    locale = actor.locale or "ja"
+    when = _today(run, today or local_today(locale), locale)
+    return replace(
+        ctx, answers=answers, walk=engine.walk(ctx.bundle, answers, today=when), today=when
+    )
 
 
 def finish(

@@ -243,6 +243,29 @@ def test_changing_an_answer_reopens_a_finished_run(session: Session, member: Pri
     assert caught.value.key == "wizard.error.incomplete"
 
 
+def test_the_context_an_answer_returns_is_the_one_a_fresh_read_gives(
+    session: Session, member: Principal
+) -> None:
+    """answer() works out the new walk without reading the run again: it must agree with a
+    fresh read at every step, also when a finished run is reopened (its day changes)."""
+    run = wizard.start(session, actor=member)
+    assert run.id is not None
+    for question, value in SEED.items():
+        got = wizard.answer(
+            session, actor=member, run_id=run.id, question_id=question, value=value, today=TODAY
+        )
+        fresh = wizard.context(session, actor=member, run_id=run.id, today=TODAY)
+        assert (got.answers, got.walk, got.today) == (fresh.answers, fresh.walk, fresh.today)
+    wizard.finish(session, actor=member, run_id=run.id, today=TODAY)
+    later = date(2027, 3, 1)
+    got = wizard.answer(
+        session, actor=member, run_id=run.id, question_id="on_learn", value="yes", today=later
+    )
+    fresh = wizard.context(session, actor=member, run_id=run.id, today=later)
+    assert got.today == later == fresh.today
+    assert (got.answers, got.walk) == (fresh.answers, fresh.walk)
+
+
 def test_an_old_run_keeps_its_version_and_outcome_after_a_publish(
     session: Session, member: Principal, admin: Principal
 ) -> None:
