@@ -88,20 +88,25 @@ run-scaled: setup
 	$(BIN)/python -m certportal.serve --workers $(WORKERS) --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check certportal tests alembic rxconfig.py
-	$(BIN)/ruff format --check certportal tests alembic/env.py rxconfig.py
+	$(BIN)/ruff check certportal tests alembic bench rxconfig.py
+	$(BIN)/ruff format --check certportal tests alembic/env.py bench rxconfig.py
 	$(BIN)/mypy
 
 format: $(VENV)/.test-installed
-	$(BIN)/ruff format certportal tests alembic/env.py rxconfig.py
-	$(BIN)/ruff check --fix certportal tests alembic rxconfig.py
+	$(BIN)/ruff format certportal tests alembic/env.py bench rxconfig.py
+	$(BIN)/ruff check --fix certportal tests alembic bench rxconfig.py
 
 test: test-setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.test-installed
-	$(BIN)/python bench/import_transcript.py
-	$(BIN)/python bench/team_page.py
+# Lighthouse (npm registry) for the page audits in `make bench`; runs on Debian's chromium.
+LIGHTHOUSE_VERSION := 12.8.2
+$(TOOLS)/node_modules/lighthouse/package.json: $(TOOLS)/node_modules/.bin/bun
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS) lighthouse@$(LIGHTHOUSE_VERSION)
+
+# PostgreSQL + Redis figures when BENCH_POSTGRES_URL / BENCH_REDIS_URL (or the TEST_ ones) are set.
+bench: test-setup $(TOOLS)/node_modules/lighthouse/package.json
+	$(BIN)/python bench/all.py
 
 clean:
 	rm -rf .web .states test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -282,7 +282,11 @@ def run_on(url: str, members: int) -> dict[str, object]:
 
 
 def main() -> None:
-    members = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    args = sys.argv[1:]
+    out = Path(args[args.index("--json") + 1]) if "--json" in args else None
+    if out:
+        args = [a for a in args if a not in ("--json", str(out))]
+    members = int(args[0]) if args else 5000
     results: dict[str, object] = {"members": members, "credentials_each": 8, "runs": RUNS}
     folder = Path(tempfile.mkdtemp(prefix="certportal-bench-"))
     results["sqlite"] = run_on(f"sqlite:///{folder / 'team.db'}", members)
@@ -312,6 +316,8 @@ def main() -> None:
                 f"{figures['raw_sql_ms_median']:8.1f} ms   ratio {figures['ratio']:.2f}   "
                 f"skilling panel {figures['skilling_panel_ms_median']:8.1f} ms"
             )
+    if out:
+        out.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":
