@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -50,6 +51,11 @@ def hash_token(token: str) -> str:
 def principal_for(session: Session, user: User) -> Principal:
     assert user.id is not None
     rows = session.exec(select(TeamMembership).where(TeamMembership.user_id == user.id)).all()
+    return _principal(user, rows)
+
+
+def _principal(user: User, rows: Sequence[TeamMembership]) -> Principal:
+    assert user.id is not None
     return Principal(
         user_id=user.id,
         email=user.email,
@@ -234,9 +240,20 @@ def authenticate(session: Session, *, token: str, now: datetime | None = None) -
     Unknown, revoked, idle or too old sessions, and sessions of deactivated users, are refused.
     """
     moment = now or utcnow()
-    row = _session_row(session, token)
-    if row is None:
+    if not token:
         raise AuthError("error.session_expired")
+    # one round trip: the session, its person and their team memberships (every event of every
+    # signed-in page comes through here)
+    found = session.exec(
+        select(LoginSession, User, TeamMembership)
+        .join(User, col(User.id) == col(LoginSession.user_id))
+        .outerjoin(TeamMembership, col(TeamMembership.user_id) == col(User.id))
+        .where(LoginSession.token_hash == hash_token(token))
+    ).all()
+    if not found:
+        raise AuthError("error.session_expired")
+    row, user = found[0][0], found[0][1]
+    memberships = [m for _, _, m in found if m is not None]
     policy = session_policy()
     status = rules.session_status(
         created_at=row.created_at,
@@ -246,13 +263,12 @@ def authenticate(session: Session, *, token: str, now: datetime | None = None) -
         policy=policy,
     )
     rules.require_active_session(status)
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         raise AuthError("error.session_expired")
     if rules.should_touch(last_seen_at=row.last_seen_at, now=moment, policy=policy):
         row.last_seen_at = moment
         session.add(row)
-    return principal_for(session, user)
+    return _principal(user, memberships)
 
 
 def sign_out(session: Session, *, token: str, now: datetime | None = None) -> None:
