@@ -644,7 +644,7 @@ def backup(directory: Path, settings: Settings | None = None) -> Manifest:
         _private(directory)
         _write_manifest(directory, manifest)
         return manifest
-    except BaseException:
+    except BaseException as exc:
         if created:
             shutil.rmtree(directory, ignore_errors=True)
         else:
@@ -653,7 +653,16 @@ def backup(directory: Path, settings: Settings | None = None) -> Manifest:
                     shutil.rmtree(child, ignore_errors=True)
                 else:
                     child.unlink(missing_ok=True)
+        if isinstance(exc, OSError | SQLAlchemyError):
+            raise OperationFailed(f"{_reason(exc)}; no backup was written") from None
         raise
+
+
+def _reason(exc: BaseException) -> str:
+    """The useful part of an OS or database error."""
+    if isinstance(exc, SQLAlchemyError):
+        return "database error: " + _tail(str(getattr(exc, "orig", None) or exc), 3)
+    return str(exc)
 
 
 def _entry(path: str, measured: FileEntry) -> FileEntry:
@@ -695,6 +704,13 @@ def verify(directory: Path) -> Manifest:
         raise Refused(
             f"{directory} has no {MANIFEST}: it is not a certportal backup, or an incomplete one"
         )
+    try:
+        return _verify(directory, path)
+    except OSError as exc:
+        raise Refused(f"the backup cannot be read: {exc}") from None
+
+
+def _verify(directory: Path, path: Path) -> Manifest:
     manifest = Manifest.from_json(path.read_bytes())
     manifest.entry(manifest.database_file)
     listed = {entry.path for entry in manifest.files}
@@ -734,12 +750,16 @@ class _AttachmentPlan:
     added: list[Path] = field(default_factory=list)
 
     def stage(self) -> None:
-        """Write the files the folder lacks (harmless to the current data)."""
-        for relative, entry in self.add:
-            target = self.folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _copy_checked(self.source / entry.path, target, entry)
-            self.added.append(target)
+        """Write the files the folder lacks (harmless to the current data); all or none."""
+        try:
+            for relative, entry in self.add:
+                target = self.folder / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _copy_checked(self.source / entry.path, target, entry)
+                self.added.append(target)
+        except BaseException:
+            self.unstage()
+            raise
 
     def unstage(self) -> None:
         for path in self.added:
@@ -785,13 +805,22 @@ def restore(
             f"the backup holds a {manifest.database_kind} database but DATABASE_URL is "
             f"{kind}: restore it into the same kind of database"
         )
-    plan = _plan_attachments(directory, manifest, Path(settings.attachments_dir))
-    Path(settings.attachments_dir).mkdir(parents=True, exist_ok=True)
-    if kind == "sqlite":
-        _restore_sqlite(directory, manifest, settings, plan)
-    else:
-        _restore_postgres(directory, manifest, settings, plan)
-    plan.finish()
+    try:
+        plan = _plan_attachments(directory, manifest, Path(settings.attachments_dir))
+        Path(settings.attachments_dir).mkdir(parents=True, exist_ok=True)
+        if kind == "sqlite":
+            _restore_sqlite(directory, manifest, settings, plan)
+        else:
+            _restore_postgres(directory, manifest, settings, plan)
+    except (OSError, SQLAlchemyError) as exc:
+        raise OperationFailed(f"restore failed: {_reason(exc)}; nothing was changed") from None
+    try:
+        plan.finish()
+    except (OSError, BackupError) as exc:
+        raise OperationFailed(
+            f"the database was restored but replacing the attachments in "
+            f"{settings.attachments_dir} failed: {exc}; fix the cause and restore again"
+        ) from None
     if kind == "postgresql":
         _upgrade_postgres(settings, manifest)
     return RestoreResult(

@@ -87,20 +87,27 @@ def load_demo(site: Site) -> None:
     with Session(site.engine, expire_on_commit=False) as session:
         seed.load(session, today=date(2026, 12, 1))
         session.commit()
+    attach(site, PNG)
+
+
+def attach(site: Site, content: bytes) -> str:
+    """A screenshot on the first support case; returns its file name."""
+    with Session(site.engine, expire_on_commit=False) as session:
         case = session.scalars(select(SupportCase).order_by(col(SupportCase.id))).first()
         assert case is not None and case.id is not None
         owner = session.get(User, case.user_id)
         assert owner is not None
-        cases.add_attachment(
+        stored = cases.add_attachment(
             session,
             actor=auth_service.principal_for(session, owner),
             case_id=case.id,
             version=case.version,
             name="shot.png",
-            content=PNG,
+            content=content,
             today=date(2026, 12, 1),
         )
         session.commit()
+        return stored.storage_key
 
 
 def contents(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
@@ -302,6 +309,50 @@ def test_a_damaged_or_changed_backup_is_refused_and_nothing_changes(
     assert "nothing" in err.lower()
     assert contents(site.engine) == current
     assert files(site.attachments) == current_files
+
+
+def test_a_file_changed_after_the_check_is_refused_and_the_files_copied_so_far_removed(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    migrate(site.engine)
+    load_demo(site)
+    attach(site, PNG + b"second")
+    backup = make_backup(site, capsys)
+    change_everything(site)  # the folder has lost both files: both are to be copied back
+    current, current_files = contents(site.engine), files(site.attachments)
+
+    checked = ops.verify(backup)
+    last = sorted(checked.attachment_files.values(), key=lambda e: e.path)[-1]
+    _flip_a_byte(backup / last.path)
+    with pytest.raises(ops.Refused, match="changed while restoring; nothing was changed"):
+        ops.restore(backup, manifest=checked)
+
+    assert contents(site.engine) == current
+    assert files(site.attachments) == current_files
+
+
+def test_attachments_that_cannot_be_replaced_after_the_database_was_are_reported(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    migrate(site.engine)
+    load_demo(site)
+    [key] = files(site.attachments)
+    backup = make_backup(site, capsys)
+    (site.attachments / key).write_bytes(b"damaged on disk")  # to be replaced from the backup
+
+    checked = ops.verify(backup)
+    _flip_a_byte(backup / "attachments" / key)
+    with pytest.raises(ops.OperationFailed, match="the database was restored but replacing"):
+        ops.restore(backup, manifest=checked)
+
+
+def test_a_backup_directory_that_cannot_be_created_is_reported(
+    site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    migrate(site.engine)
+    (tmp_path / "a-file").write_text("x")
+    code, _, err = run(capsys, "backup", str(tmp_path / "a-file" / "backup"))
+    assert code == 3 and "cannot create" in err
 
 
 def test_restore_asks_first_and_refuses_without_an_answer(
