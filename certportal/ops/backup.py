@@ -543,6 +543,7 @@ def _prepare_target(directory: Path) -> bool:
             raise Refused(f"{directory} exists and is not a directory")
         if any(directory.iterdir()):
             raise Refused(f"{directory} is not empty: a backup goes into a new or empty directory")
+        directory.chmod(0o700)  # before anything is written into it
         return False
     try:
         directory.mkdir(parents=True, mode=0o700)
