@@ -1,4 +1,10 @@
-"""Operator commands: ``python -m certportal.manage migrate | demo | demo-accounts | check``."""
+"""Operator commands: ``python -m certportal.manage migrate | demo | demo-accounts | check |
+import-my-data | backup | verify-backup | restore``.
+
+Exit codes: 0 done, 1 not done (e.g. a restore not confirmed), 2 configuration refused; backup and
+restore also 3 refused (target not empty, backup damaged, changed or from a newer version),
+4 a PostgreSQL client program missing, 5 database unreachable, 6 failed part-way.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from certportal.knowledge.loader import load_bundled
 from certportal.knowledge.schema import KnowledgeError
+from certportal.ops import backup as ops_backup
 from certportal.settings import PROJECT_ROOT, SettingsError, get_settings
 
 
@@ -74,6 +83,90 @@ def import_my_data(path: str) -> int:
     return 0
 
 
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:,.0f} {unit}" if unit == "bytes" else f"{value:,.1f} {unit}"
+        value /= 1024
+    return f"{count} bytes"  # pragma: no cover - the loop returns
+
+
+def _describe(manifest: ops_backup.Manifest) -> str:
+    place = manifest.database_kind + (f" schema {manifest.schema}" if manifest.schema else "")
+    attachments = manifest.attachment_files
+    size = sum(entry.size for entry in attachments.values())
+    return (
+        f"{place} at revision {manifest.alembic_revision}, {len(manifest.tables)} tables, "
+        f"{manifest.total_rows:,} rows; {len(attachments)} attachment files ({_size(size)}); "
+        f"made {manifest.created_at} by certportal {manifest.certportal_version}"
+    )
+
+
+def backup(directory: str) -> int:
+    try:
+        manifest = ops_backup.backup(Path(directory))
+    except ops_backup.BackupError as exc:
+        print(f"certportal: backup not written: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(f"backup written to {directory}: {_describe(manifest)}")
+    if manifest.missing_attachments:
+        print(
+            f"warning: {len(manifest.missing_attachments)} attachment files the database names "
+            f"were not in ATTACHMENTS_DIR (deleted while the backup ran, or lost before): "
+            f"{', '.join(manifest.missing_attachments[:5])}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def verify_backup(directory: str) -> int:
+    try:
+        manifest = ops_backup.verify(Path(directory))
+    except ops_backup.BackupError as exc:
+        print(f"certportal: backup refused: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(f"backup OK: {_describe(manifest)}")
+    return 0
+
+
+def restore(directory: str, *, yes: bool) -> int:
+    settings = get_settings()
+    try:
+        manifest = ops_backup.verify(Path(directory))
+    except ops_backup.BackupError as exc:
+        print(f"certportal: backup refused, nothing changed: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(f"backup: {_describe(manifest)}")
+    if not yes:
+        target = make_url(settings.database_url).render_as_string(hide_password=True)
+        if not sys.stdin.isatty():
+            print("Refusing to restore without --yes when not interactive.", file=sys.stderr)
+            return 1
+        answer = input(
+            f"This REPLACES all data in {target} and every file in {settings.attachments_dir}. "
+            "Stop certportal first. Type 'yes' to restore: "
+        )
+        if answer.strip().lower() != "yes":
+            print("Nothing changed.")
+            return 1
+    try:
+        result = ops_backup.restore(Path(directory), manifest=manifest)
+    except ops_backup.BackupError as exc:
+        print(f"certportal: restore failed: {exc}", file=sys.stderr)
+        return exc.exit_code
+    upgraded = (
+        f", upgraded from {manifest.alembic_revision} to {result.revision}"
+        if result.revision != manifest.alembic_revision
+        else ""
+    )
+    print(
+        f"restored {manifest.total_rows:,} rows (row counts checked){upgraded}; attachments: "
+        f"{result.files_written} files written, {result.files_removed} removed"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m certportal.manage")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -89,6 +182,19 @@ def main(argv: list[str] | None = None) -> int:
         "import-my-data", help="create a person from their exported my-data JSON file"
     )
     import_parser.add_argument("file", help="the JSON file the person downloaded")
+    backup_parser = sub.add_parser(
+        "backup", help="write the database, the attachments and a manifest into a new directory"
+    )
+    backup_parser.add_argument("directory", help="a directory that does not exist or is empty")
+    verify_parser = sub.add_parser(
+        "verify-backup", help="check a backup's manifest and checksums (changes nothing)"
+    )
+    verify_parser.add_argument("directory")
+    restore_parser = sub.add_parser(
+        "restore", help="REPLACE the database and the attachments with a backup"
+    )
+    restore_parser.add_argument("directory")
+    restore_parser.add_argument("--yes", action="store_true", help="do not ask first")
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
@@ -117,6 +223,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "import-my-data":
         return import_my_data(args.file)
+    if args.command == "backup":
+        return backup(args.directory)
+    if args.command == "verify-backup":
+        return verify_backup(args.directory)
+    if args.command == "restore":
+        return restore(args.directory, yes=args.yes)
     if args.reset and not args.yes:
         target = settings.database_url
         if sys.stdin.isatty():

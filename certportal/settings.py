@@ -29,19 +29,29 @@ class Settings(BaseSettings):
 
     certportal_env: Literal["development", "production"] = Field(
         default="development",
-        description="development or production. Production refuses unsafe defaults.",
+        description="`development` or `production`. Production refuses to start with the "
+        "development SECRET_KEY, a SECRET_KEY shorter than 32 characters or a LEARN_API_BASE "
+        "that is not https://.",
     )
     database_url: str = Field(
         default=f"sqlite:///{DEFAULT_DATA_DIR / 'certportal.db'}",
-        description="SQLAlchemy URL of the database (SQLite file by default; postgresql+psycopg://…).",
+        description="SQLAlchemy URL of the database: a SQLite file, or PostgreSQL as "
+        "`postgresql+psycopg://user:password@host:5432/dbname` (`postgresql://` means the "
+        "same). libpq options go in the query string, e.g. `?sslmode=verify-full` or "
+        "`?options=-csearch_path%3Dcertportal` for a schema of its own.",
     )
     redis_url: str | None = Field(
         default=None,
-        description="Redis URL for Reflex state when running several backend workers.",
+        description="Redis for Reflex's per-tab state (`redis://`, `rediss://` or `unix://`; "
+        "Reflex's own REFLEX_REDIS_URL overrides it). Required with more than one backend "
+        "worker, so that every worker sees the same state; unset: state stays in the process.",
     )
     secret_key: str = Field(
         default=DEV_SECRET_KEY,
-        description="Keys the hashes of session tokens. Must be set outside development.",
+        description="Keys the HMAC of session, calendar-feed and sign-in tokens stored in the "
+        "database (and the pseudonyms of deleted people). Set a long random value outside "
+        "development and keep it with your secrets: changing it signs everyone out and "
+        "invalidates calendar-feed addresses.",
     )
     default_locale: Locale = Field(
         default="ja",
@@ -49,45 +59,83 @@ class Settings(BaseSettings):
     )
     base_url: str = Field(
         default="http://127.0.0.1:3000",
-        description="Public URL of the app (used for links and cookie security).",
+        description="The public URL people open, e.g. `https://certportal.example.com`. "
+        "`https://` makes the session cookie Secure and adds HSTS; the Microsoft sign-in "
+        "redirect defaults to BASE_URL/auth/callback.",
     )
-    session_idle_minutes: int = Field(default=12 * 60, ge=5, le=60 * 24 * 30)
-    session_absolute_hours: int = Field(default=7 * 24, ge=1, le=24 * 90)
+    session_idle_minutes: int = Field(
+        default=12 * 60,
+        ge=5,
+        le=60 * 24 * 30,
+        description="A session unused this many minutes ends (at most SESSION_ABSOLUTE_HOURS).",
+    )
+    session_absolute_hours: int = Field(
+        default=7 * 24,
+        ge=1,
+        le=24 * 90,
+        description="A session ends this many hours after sign-in, used or not.",
+    )
     allow_signup: bool = Field(
         default=True,
-        description="Whether anyone may create a local account from the sign-up page.",
+        description="Whether anyone may create a local account from the sign-up page (the "
+        "first account becomes admin).",
     )
     learn_api_base: str = Field(
         default="https://learn.microsoft.com",
-        description="Where transcript share links are read (tests point it at a local server).",
+        description="Where Learn transcripts are read (https:// in production; tests point it "
+        "at a local server). Share links themselves must be on https://learn.microsoft.com.",
     )
-    learn_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    learn_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="Timeout of one transcript read, in seconds."
+    )
     oidc_discovery_url: str = Field(
         default="",
-        description="OpenID Connect discovery document (Entra: https://login.microsoftonline.com/"
-        "organizations/v2.0/.well-known/openid-configuration). Empty: no Microsoft sign-in.",
+        description="OpenID Connect discovery document. Microsoft Entra ID: "
+        "`https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration` "
+        "(or your tenant id instead of `organizations`). Empty: no Sign in with Microsoft.",
     )
-    oidc_client_id: str = Field(default="", description="The app's client id at the provider.")
-    oidc_client_secret: str = Field(default="", description="The app's client secret.")
+    oidc_client_id: str = Field(
+        default="",
+        description="The app registration's Application (client) ID. Sign in with Microsoft "
+        "is offered when this and OIDC_DISCOVERY_URL are set.",
+    )
+    oidc_client_secret: str = Field(
+        default="", description="A client secret of the app registration."
+    )
     oidc_allowed_tenants: str = Field(
-        default="", description="Comma-separated Entra tenant ids allowed to sign in (empty: any)."
+        default="",
+        description="Comma-separated Entra tenant ids allowed to sign in (empty: any tenant "
+        "the discovery document admits).",
     )
     oidc_redirect_url: str = Field(
         default="",
-        description="Where the provider sends people back (default BASE_URL/auth/callback).",
+        description="The redirect URI registered with the provider (empty: "
+        "BASE_URL/auth/callback).",
     )
-    oidc_admin_roles: str = Field(default="", description="App roles or groups that make admins.")
-    oidc_lead_roles: str = Field(default="", description="App roles or groups that make leads.")
+    oidc_admin_roles: str = Field(
+        default="",
+        description="Comma-separated app role values or group object ids that make a person "
+        "admin when they first sign in with Microsoft.",
+    )
+    oidc_lead_roles: str = Field(
+        default="",
+        description="Comma-separated app role values or group object ids that make a person "
+        "lead when they first sign in with Microsoft (otherwise member).",
+    )
     local_accounts: bool = Field(
-        default=True, description="Whether people may sign in with a local e-mail and password."
+        default=True,
+        description="Whether people may sign in with a local e-mail and password (false: "
+        "Microsoft sign-in only).",
     )
     attachments_dir: Path = Field(
         default=DEFAULT_DATA_DIR / "attachments",
-        description="Folder for support-case attachments (outside the web root; back it up).",
+        description="Folder of support-case attachments (kept outside the web root). Shared "
+        "storage when workers run on several hosts; back it up together with the database.",
     )
     expose_worker_id: bool = Field(
         default=False,
-        description="Show the backend worker's process id in the page (scale-out tests only).",
+        description="Show the backend worker's process id in the page footer (for the "
+        "scale-out test; leave off).",
     )
 
     @field_validator("database_url")

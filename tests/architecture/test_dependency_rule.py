@@ -45,6 +45,7 @@ PURE = [
     "skilling/models_view.py",
     "team/rows.py",
     "team/present.py",
+    "ops/envdoc.py",
 ]
 FORBIDDEN_IN_PURE = ("reflex", "sqlmodel", "sqlalchemy", "httpx", "authlib", "certportal.db")
 REFLEX_ALLOWED = ("state.py", "pages.py", "ui/", "certportal.py")

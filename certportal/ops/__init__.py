@@ -1,0 +1,1 @@
+"""Operating certportal: backups and restores, the settings table of the deployment guide."""
