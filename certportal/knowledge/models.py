@@ -3,6 +3,8 @@ active. Wizard runs keep the id of the version they used."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import Column, Index, Text, text
@@ -32,9 +34,18 @@ class KnowledgeVersion(SQLModel, table=True):
     note: str = Field(default="", max_length=500)
     changed_kind: str = Field(default="", max_length=16)  # the document replaced, "" for the first
     is_active: bool = Field(default=False)
+    # SHA-256 of the three documents (see ``content_digest``): the parsed bundle is found in the
+    # process's cache by it, without reading the documents (200 KB) on every wizard event
+    content_digest: str = Field(default="", max_length=64)
     catalog_text: str = Field(sa_column=Column(Text, nullable=False))
     designations_text: str = Field(sa_column=Column(Text, nullable=False))
     linkage_text: str = Field(sa_column=Column(Text, nullable=False))
 
     def text_of(self, kind: str) -> str:
         return str(getattr(self, f"{kind}_text"))
+
+
+def content_digest(texts: Mapping[str, str]) -> str:
+    """What identifies a version's content: the documents in a fixed order, NUL-separated."""
+    joined = "\0".join(texts[kind] for kind in ("catalog", "designations", "linkage"))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()

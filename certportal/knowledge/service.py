@@ -10,7 +10,6 @@ that can is served, and the problem is logged.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from certportal.audit import service as audit
@@ -27,7 +27,7 @@ from certportal.errors import InvalidInput, NotFound
 from certportal.knowledge import loader
 from certportal.knowledge.browse import entries
 from certportal.knowledge.diff import Change, diff_texts
-from certportal.knowledge.models import KnowledgeVersion
+from certportal.knowledge.models import KnowledgeVersion, content_digest
 from certportal.knowledge.schema import KINDS, Bundle, KnowledgeError, parse_document
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,23 @@ _cache_lock = threading.Lock()
 _CACHE_MAX = 32
 
 
+# Versions read for their bundle leave the documents behind: the bundle comes from the cache by
+# the version's digest, and the documents are read (lazily) only when it is not there yet.
+_LIGHT = (
+    defer(KnowledgeVersion.catalog_text),  # type: ignore[arg-type]
+    defer(KnowledgeVersion.designations_text),  # type: ignore[arg-type]
+    defer(KnowledgeVersion.linkage_text),  # type: ignore[arg-type]
+)
+
+
 def _bundle_of(version: KnowledgeVersion) -> Bundle:
+    if version.content_digest:
+        with _cache_lock:
+            cached = _cache.get(version.content_digest)
+        if cached is not None:
+            return cached
     texts = {kind: version.text_of(kind) for kind in KINDS}
-    digest = hashlib.sha256("\0".join(texts[k] for k in KINDS).encode("utf-8")).hexdigest()
+    digest = content_digest(texts)
     with _cache_lock:
         cached = _cache.get(digest)
     if cached is not None:
@@ -56,7 +70,9 @@ def _bundle_of(version: KnowledgeVersion) -> Bundle:
 
 def ensure_initial(session: Session) -> KnowledgeVersion:
     """The active version; on an empty database, version 1 from the shipped documents."""
-    active = session.exec(select(KnowledgeVersion).where(col(KnowledgeVersion.is_active))).first()
+    active = session.exec(
+        select(KnowledgeVersion).where(col(KnowledgeVersion.is_active)).options(*_LIGHT)
+    ).first()
     if active is not None:
         return active
     latest = session.exec(
@@ -73,6 +89,7 @@ def ensure_initial(session: Session) -> KnowledgeVersion:
         number=1,
         note="shipped with certportal",
         is_active=True,
+        content_digest=content_digest(texts),
         catalog_text=texts["catalog"],
         designations_text=texts["designations"],
         linkage_text=texts["linkage"],
@@ -109,7 +126,7 @@ def active(session: Session) -> tuple[KnowledgeVersion, Bundle]:
 
 def version_bundle(session: Session, version_id: int) -> tuple[KnowledgeVersion, Bundle]:
     """A given version (a wizard run's), read-only; everyone may read the knowledge base."""
-    version = session.get(KnowledgeVersion, version_id)
+    version = session.get(KnowledgeVersion, version_id, options=_LIGHT)
     if version is None:
         raise NotFound("knowledge.error.no_version")
     return version, _bundle_of(version)
@@ -200,6 +217,7 @@ def publish(
         note=note,
         changed_kind=checked.kind,
         is_active=True,
+        content_digest=content_digest(texts),
         catalog_text=texts["catalog"],
         designations_text=texts["designations"],
         linkage_text=texts["linkage"],

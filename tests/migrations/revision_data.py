@@ -16,6 +16,7 @@ inserted earlier in the same batch.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -458,6 +459,15 @@ def _oidc_attempt(b: Batch, i: int) -> Row:
     }
 
 
+# --- 0007: knowledge version digest -------------------------------------------------------------
+
+
+def expected_content_digest(row: Row) -> str:
+    """SHA-256 of the documents, NUL-separated in a fixed order (what 0007 backfills)."""
+    joined = "\0".join((row["catalog_text"], row["designations_text"], row["linkage_text"]))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
 REVISIONS: dict[str, RevisionData] = {
     "0001": RevisionData(
         tables={
@@ -508,5 +518,12 @@ REVISIONS: dict[str, RevisionData] = {
             "external_identity": Table(_external_identity),
             "oidc_attempt": Table(_oidc_attempt),
         }
+    ),
+    "0007": RevisionData(
+        columns={
+            ("knowledge_version", "content_digest"): NewColumn(
+                value=expected_content_digest, backfill=expected_content_digest
+            ),
+        },
     ),
 }

@@ -34,6 +34,12 @@ def edited_linkage(change: str = "Open a Partner Center service request today.")
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+def digest_of(version: KnowledgeVersion) -> str:
+    from certportal.knowledge.models import content_digest
+
+    return content_digest({k: version.text_of(k) for k in ("catalog", "designations", "linkage")})
+
+
 def answer_all(
     session: Session, actor: Principal, run_id: int, answers: dict[str, str]
 ) -> wizard.RunContext:
@@ -102,6 +108,38 @@ def test_publish_refuses_an_invalid_file_and_keeps_serving_the_last_good_version
     assert audit_entries(session, "knowledge.publish") == []
 
 
+def test_versions_carry_their_digest_and_the_bundle_comes_without_reading_the_documents(
+    session: Session, admin: Principal
+) -> None:
+    from sqlalchemy import inspect
+
+    from certportal.knowledge.models import content_digest
+
+    first = knowledge.ensure_initial(session)
+    assert first.content_digest == content_digest(loader.bundled_texts())
+    preview = knowledge.preview(
+        session, actor=admin, filename="linkage.json", content=edited_linkage()
+    )
+    second = knowledge.publish(
+        session,
+        actor=admin,
+        filename="linkage.json",
+        content=edited_linkage(),
+        base_number=preview.base_number,
+        note="edit",
+    )
+    session.commit()
+    texts = {kind: second.text_of(kind) for kind in ("catalog", "designations", "linkage")}
+    assert second.content_digest == content_digest(texts) != first.content_digest
+    session.expunge_all()
+    assert second.id is not None
+    knowledge.version_bundle(session, second.id)  # parsed once, now cached
+    session.expunge_all()
+    version, bundle = knowledge.version_bundle(session, second.id)
+    assert {"catalog_text", "designations_text", "linkage_text"} <= inspect(version).unloaded
+    assert "certiport_since_2023_06" in {o.id for o in bundle.linkage.outcomes}
+
+
 @pytest.mark.parametrize(
     ("content", "note", "key"),
     [
@@ -152,6 +190,7 @@ def test_an_unreadable_active_version_falls_back_to_the_newest_readable(
     knowledge.publish(session, actor=admin, content=edited_linkage(), note="v2")
     active, _ = knowledge.active(session)
     active.linkage_text = '{"kind": "linkage"}'  # e.g. a newer app refusing an old document
+    active.content_digest = digest_of(active)  # stored versions always carry their own digest
     session.add(active)
     session.flush()
     version, bundle = knowledge.active(session)
@@ -448,6 +487,7 @@ def test_rolling_back_to_an_unreadable_version_is_refused(
     first, _ = knowledge.active(session)
     knowledge.publish(session, actor=admin, content=edited_linkage(), note="v2")
     first.linkage_text = '{"kind": "linkage"}'
+    first.content_digest = digest_of(first)
     session.add(first)
     session.flush()
     assert first.id is not None
