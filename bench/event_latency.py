@@ -12,9 +12,10 @@ clients that speak the browser's protocol (bench/reflexclient.py):
   database, the next step worked out, the redirect sent), from sending to the redirect;
 - each with 1 and with 50 concurrent clients (each client alternates: floor, next, back to the
   question — as fast as the server answers);
-- 200 simultaneous sessions, each a person completing a diagnosis at a person's pace (0.5–1.5 s
-  between steps): opening the wizard, four answers, confirming, the result page; every event's
-  latency and every error counted.
+- 200 simultaneous sessions, each a person completing a diagnosis at a person's pace: arriving
+  within the first 10 s, then reading each question and answering it in 2–8 s; opening the wizard,
+  four answers, confirming, the result page. All 200 are in the middle of their diagnosis at the
+  same time (one takes about half a minute). Every event's latency and every error counted.
 
 Prints a table and the figures as JSON (``--json`` writes them to a file too).
 """
@@ -146,13 +147,14 @@ async def diagnoses(base_url: str, tokens: list[str], seed: int = 7) -> SessionR
     """Every person completes a diagnosis, pausing like a person between steps."""
     result = SessionRun()
     rng = random.Random(seed)
-    pauses = {t: [rng.uniform(0.5, 1.5) for _ in range(8)] for t in tokens}
+    arrivals = {t: rng.uniform(0, 10) for t in tokens}
+    pauses = {t: [rng.uniform(2, 8) for _ in range(8)] for t in tokens}
 
     async def person(token: str) -> None:
         client = ReflexClient(base_url, session_token=token)
         waits = iter(pauses[token])
         try:
-            await asyncio.sleep(next(waits) * 2)  # people do not all arrive in the same instant
+            await asyncio.sleep(arrivals[token])  # people do not all arrive in the same instant
             started = time.perf_counter()
             run_id = await open_wizard(client)
             result.events.append(time.perf_counter() - started)
