@@ -102,9 +102,14 @@ class AuditQuery:
     locale: str = "ja"
 
 
-def _day_start(day: date, locale: str) -> datetime:
+def _day_start(day: date, locale: str) -> datetime | None:
+    """Midnight of ``day`` where the admin is, in UTC; None when that is outside what a
+    timestamp can hold (the calendar's first or last day): no bound is needed there."""
     zone = _JST if locale == "ja" else UTC
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    try:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def search(
@@ -125,11 +130,13 @@ def search(
     person = query.person.strip().lower()[:100]
     if person:
         conditions.append(func.lower(col(AuditEntry.actor_label)).contains(person, autoescape=True))
-    if query.since is not None:
-        conditions.append(col(AuditEntry.at) >= _day_start(query.since, query.locale))
-    if query.until is not None:
+    start = _day_start(query.since, query.locale) if query.since is not None else None
+    if start is not None:
+        conditions.append(col(AuditEntry.at) >= start)
+    if query.until is not None and query.until < date.max:
         end = _day_start(query.until + timedelta(days=1), query.locale)
-        conditions.append(col(AuditEntry.at) < end)
+        if end is not None:
+            conditions.append(col(AuditEntry.at) < end)
     total = session.exec(select(func.count()).select_from(AuditEntry).where(*conditions)).one()
     rows = session.exec(
         select(AuditEntry)

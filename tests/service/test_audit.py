@@ -208,6 +208,26 @@ def test_search_filters_by_action_family_person_and_local_days(
     ]
 
 
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_search_by_the_first_and_last_days_of_the_calendar(
+    session: Session, admin: Principal, log: None, locale: str
+) -> None:
+    # found by fuzzing: midnight of 0001-01-01 in Japan, or the day after 9999-12-31, is not a
+    # timestamp, and the search crashed (OverflowError); such days bound nothing
+    from datetime import date
+
+    first, last = date.min, date.max
+    for since, until, found in (
+        (first, None, 4),
+        (None, last, 4),
+        (first, last, 4),
+        (last, None, 0),
+        (None, first, 0),
+    ):
+        query = audit.AuditQuery(since=since, until=until, locale=locale)
+        assert audit.search(session, actor=admin, query=query)[1] == found
+
+
 def test_search_pages(session: Session, admin: Principal, log: None) -> None:
     rows, total = audit.search(session, actor=admin, query=audit.AuditQuery(), limit=3, offset=3)
     assert total == 4 and actions_of(rows) == ["auth.sign_in_failed"]
