@@ -18,7 +18,10 @@ PASSWORD_MAX = 128
 TEAM_NAME_MAX = 80
 TEAM_DESCRIPTION_MAX = 300
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL_PART = r"[^@\s\x00-\x1f\x7f-\x9f]+"  # no "@", no whitespace, no control character
+_EMAIL_RE = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$")
+# control characters (C0, DEL, C1): never part of a name, and PostgreSQL refuses NUL outright
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # The most common passwords of public breach lists that also meet the length rule.
 _COMMON_PASSWORDS = frozenset(
@@ -75,6 +78,8 @@ def clean_display_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
         raise InvalidInput("error.name_required", field="display_name")
+    if _CONTROL.search(name):
+        raise InvalidInput("error.control_chars", field="display_name")
     if len(name) > NAME_MAX:
         raise InvalidInput("error.too_long", field="display_name", max=NAME_MAX)
     return name
@@ -98,6 +103,8 @@ def clean_team_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
         raise InvalidInput("error.team_name_required", field="name")
+    if _CONTROL.search(name):
+        raise InvalidInput("error.control_chars", field="name")
     if len(name) > TEAM_NAME_MAX:
         raise InvalidInput("error.too_long", field="name", max=TEAM_NAME_MAX)
     return name
@@ -105,6 +112,8 @@ def clean_team_name(raw: str) -> str:
 
 def clean_team_description(raw: str) -> str:
     text = (raw or "").strip()
+    if _CONTROL.search(text):
+        raise InvalidInput("error.control_chars", field="description")
     if len(text) > TEAM_DESCRIPTION_MAX:
         raise InvalidInput("error.too_long", field="description", max=TEAM_DESCRIPTION_MAX)
     return text

@@ -107,6 +107,9 @@ def test_sign_up_existing_email_conflicts(session: Session, email: str) -> None:
         ({"email": "w" * 243 + "@example.com"}, "error.too_long", "email"),  # 255 chars
         ({"email": "not-an-email"}, "error.email_invalid", "email"),
         ({"locale": "fr"}, "error.locale_invalid", "locale"),
+        # a NUL crashed these on PostgreSQL (found by fuzzing)
+        ({"display_name": "Zoe\x00 W"}, "error.control_chars", "display_name"),
+        ({"email": "wonder\x00land@example.com"}, "error.email_invalid", "email"),
     ],
 )
 def test_sign_up_invalid_input_saves_nothing(
@@ -180,6 +183,7 @@ def test_token_hash_depends_on_secret_key(monkeypatch: pytest.MonkeyPatch) -> No
         pytest.param("nobody@example.com", PASSWORD, id="unknown-email"),
         pytest.param("not an email", PASSWORD, id="malformed-email"),
         pytest.param("", PASSWORD, id="empty-email"),
+        pytest.param("member\x00@example.com", PASSWORD, id="nul-in-email"),  # crashed on PG
     ],
 )
 def test_sign_in_bad_credentials(

@@ -468,6 +468,8 @@ def test_create_team_duplicate_name_beyond_ascii(
         ("   ", "", "error.team_name_required"),
         ("t" * 81, "", "error.too_long"),
         ("Ok", "d" * 301, "error.too_long"),
+        ("Cloud\x00Ops", "", "error.control_chars"),  # crashed on PostgreSQL (fuzzing)
+        ("Ok", "Ops\x00", "error.control_chars"),
     ],
 )
 def test_create_team_invalid(
