@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from certportal.audit.models import AuditEntry
+from certportal.auth.rules import without_controls
 from certportal.auth.policy import Principal, require_admin
 from certportal.clock import utcnow
 
@@ -123,11 +124,12 @@ def search(
     """Entries matching ``query``, newest first, and how many match in all. Admins only."""
     require_admin(actor)
     conditions = []
-    if query.action.endswith("."):
-        conditions.append(col(AuditEntry.action).startswith(query.action, autoescape=True))
-    elif query.action:
-        conditions.append(col(AuditEntry.action) == query.action)
-    person = query.person.strip().lower()[:100]
+    action = without_controls(query.action)
+    if action.endswith("."):
+        conditions.append(col(AuditEntry.action).startswith(action, autoescape=True))
+    elif action:
+        conditions.append(col(AuditEntry.action) == action)
+    person = without_controls(query.person).strip().lower()[:100]
     if person:
         conditions.append(func.lower(col(AuditEntry.actor_label)).contains(person, autoescape=True))
     start = _day_start(query.since, query.locale) if query.since is not None else None

@@ -53,6 +53,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def without_controls(text: str) -> str:
+    """``text`` without control characters: what a search box may look for (no stored name or
+    address holds one, and PostgreSQL refuses a NUL even in a query)."""
+    return _CONTROL.sub("", text)
+
+
 def like_contains(term: str) -> str:
     """A LIKE pattern matching ``term`` literally anywhere (escape character: backslash)."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

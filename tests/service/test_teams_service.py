@@ -135,6 +135,7 @@ def people(session: Session, admin: Principal) -> list[Principal]:
         ("  carol@  ", {"carol@example.com"}),
         ("佐藤", {"dave@example.com"}),
         ("nobody-matches", set()),
+        ("ali\x00ce", {"alice.wong@example.com"}),  # a NUL crashed it on PostgreSQL (fuzzing)
     ],
 )
 def test_list_people_search(
