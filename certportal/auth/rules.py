@@ -13,6 +13,7 @@ from certportal.errors import AuthError, InvalidInput
 
 EMAIL_MAX = 254
 NAME_MAX = 100
+SEARCH_KEY_MAX = 400
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 TEAM_NAME_MAX = 80
@@ -57,6 +58,12 @@ def without_controls(text: str) -> str:
     """``text`` without control characters: what a search box may look for (no stored name or
     address holds one, and PostgreSQL refuses a NUL even in a query)."""
     return _CONTROL.sub("", text)
+
+
+def search_key(name: str, email: str) -> str:
+    """What people searches match: the folded name and address, cut to the column's size
+    (folding can make a text longer: "ﷺ" is 18 characters in NFKC)."""
+    return fold(f"{name} {email}")[:SEARCH_KEY_MAX]
 
 
 def like_contains(term: str) -> str:
@@ -111,7 +118,8 @@ def clean_team_name(raw: str) -> str:
         raise InvalidInput("error.team_name_required", field="name")
     if _CONTROL.search(name):
         raise InvalidInput("error.control_chars", field="name")
-    if len(name) > TEAM_NAME_MAX:
+    # the folded name is the team's unique key, stored in a column of the same size
+    if len(name) > TEAM_NAME_MAX or len(fold(name)) > TEAM_NAME_MAX:
         raise InvalidInput("error.too_long", field="name", max=TEAM_NAME_MAX)
     return name
 

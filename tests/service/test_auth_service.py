@@ -72,6 +72,16 @@ def test_sign_up_first_account_is_admin_then_members(session: Session) -> None:
     assert entries[0].at == T0
 
 
+def test_sign_up_with_a_name_that_folds_longer(session: Session, admin: Principal) -> None:
+    # found by fuzzing: "ﷺ" is 18 characters once folded, and the search key of 100 of them
+    # overflowed its column on PostgreSQL (sign-up crashed)
+    signed = sign_up(session, "long.name@example.com", display_name="ﷺ" * 100)
+    session.commit()
+    assert signed.principal.display_name == "ﷺ" * 100
+    rows, total = teams.list_people(session, actor=admin, search="ﷺ")
+    assert [r.email for r in rows] == ["long.name@example.com"]
+
+
 def test_sign_up_opens_a_working_session(session: Session) -> None:
     signed = sign_up(session, "alice@example.com", locale="en")
     session.commit()

@@ -206,6 +206,19 @@ def test_clean_team_name() -> None:
     )
 
 
+def test_a_team_name_whose_folded_key_is_too_long_is_refused() -> None:
+    # found by fuzzing: "ﷺ" is 18 characters once folded; the key overflowed its column (PG)
+    assert len(rules.clean_team_name("ﷺ" * 4)) == 4
+    with pytest.raises(InvalidInput) as info:
+        rules.clean_team_name("ﷺ" * 5)
+    assert (info.value.key, info.value.field) == ("error.too_long", "name")
+
+
+def test_search_key_fits_its_column() -> None:
+    assert rules.search_key("Ａｌｉｃｅ", "a@example.com") == "alice a@example.com"
+    assert len(rules.search_key("ﷺ" * 100, "a" * 242 + "@example.com")) == rules.SEARCH_KEY_MAX
+
+
 def test_team_texts_refuse_control_characters() -> None:
     # found by fuzzing: a NUL in a team's name crashed creating it on PostgreSQL
     with pytest.raises(InvalidInput) as info:
