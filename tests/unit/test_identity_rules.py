@@ -39,6 +39,9 @@ def test_clean_normalises_and_deduplicates() -> None:
         ("certiport_username", "has space", "identity.error.username"),
         ("learn_profiles", "\n".join(f"p{i}" for i in range(7)), "identity.error.too_many"),
         ("learn_profiles", "x" * 201, "identity.error.too_long"),
+        # found by fuzzing: kept as typed, then shown and sent in support texts
+        ("learn_profiles", "https://learn.microsoft.com/users/me\x1b[2J", "identity.error.control"),
+        ("learn_profiles", "jane\x00doe", "identity.error.control"),
     ],
 )
 def test_bad_values_name_their_field(field: str, value: str, key: str) -> None:
