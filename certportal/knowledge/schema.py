@@ -631,9 +631,10 @@ def _parse(file: str, text: str | bytes) -> Catalog | Designations | Linkage:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise KnowledgeError(file, [("", "", f"not valid JSON: {exc}")]) from None
-    if not isinstance(data, dict) or data.get("kind") not in _MODELS:
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if not isinstance(kind, str) or kind not in _MODELS:
         raise KnowledgeError(file, [("", "kind", f"must be one of {', '.join(KINDS)}")])
-    model = _MODELS[data["kind"]]
+    model = _MODELS[kind]
     try:
         doc = model.model_validate(data)
     except ValidationError as exc:

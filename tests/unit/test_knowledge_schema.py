@@ -212,7 +212,14 @@ def test_catalog_entry_without_source_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("text", "field"),
-    [("{not json", ""), ('{"kind": "recipes"}', "kind"), ("[]", "kind")],
+    [
+        ("{not json", ""),
+        ('{"kind": "recipes"}', "kind"),
+        ("[]", "kind"),
+        # found by fuzzing: a kind that is a list or an object crashed the upload (TypeError)
+        ('{"kind": ["catalog"]}', "kind"),
+        ('{"kind": {"catalog": 1}}', "kind"),
+    ],
 )
 def test_not_a_knowledge_document(text: str, field: str) -> None:
     with pytest.raises(KnowledgeError) as caught:
