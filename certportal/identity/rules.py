@@ -67,6 +67,7 @@ class Identity:
 
 def _lines(value: str | Iterable[str]) -> tuple[str, ...]:
     items = value.replace(",", "\n").splitlines() if isinstance(value, str) else list(value)
+    items = [i for i in items if isinstance(i, str)]  # a list from a document may hold anything
     seen: list[str] = []
     for item in (i.strip() for i in items):
         if item and item not in seen:

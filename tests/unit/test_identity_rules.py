@@ -50,6 +50,11 @@ def test_bad_values_name_their_field(field: str, value: str, key: str) -> None:
     assert caught.value.key == key and caught.value.field == field
 
 
+def test_private_entries_that_are_not_texts_are_ignored() -> None:
+    # found by fuzzing: a my-data document's identity "private": [null] crashed the import
+    assert clean({"private": [None, 3, ["mcid"], "mcid"]}).private == frozenset({"mcid"})
+
+
 def test_empty_form_is_an_empty_identity() -> None:
     assert clean({}) == Identity()
     assert warnings(Identity()) == [] and suggestions(Identity()) == {}
