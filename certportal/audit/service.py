@@ -12,8 +12,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from certportal.audit.models import AuditEntry
-from certportal.auth.rules import without_controls
 from certportal.auth.policy import Principal, require_admin
+from certportal.auth.rules import without_controls
 from certportal.clock import utcnow
 
 DETAIL_MAX = 4000

@@ -78,7 +78,7 @@ def test_sign_up_with_a_name_that_folds_longer(session: Session, admin: Principa
     signed = sign_up(session, "long.name@example.com", display_name="ﷺ" * 100)
     session.commit()
     assert signed.principal.display_name == "ﷺ" * 100
-    rows, total = teams.list_people(session, actor=admin, search="ﷺ")
+    rows, _ = teams.list_people(session, actor=admin, search="ﷺ")
     assert [r.email for r in rows] == ["long.name@example.com"]
 
 
