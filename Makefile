@@ -15,12 +15,13 @@ export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || ech
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup test-setup browser run run-scaled test lint format migrate demo demo-reset bench clean
+.PHONY: help setup test-setup browser run run-scaled test fuzz lint format migrate demo demo-reset bench clean
 
 help:
 	@echo "make run        set up everything, migrate, load demo data, serve http://127.0.0.1:3000"
 	@echo "make run-scaled N workers on PostgreSQL + Redis (DATABASE_URL, REDIS_URL, WORKERS, PORT)"
 	@echo "make test       set up everything (+ test tools, chromium), lint, run the whole suite"
+	@echo "make fuzz       the fuzz tests with 10,000 examples each (tests/fuzz; takes hours)"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make migrate    apply database migrations (alembic upgrade head)"
 	@echo "make bench      print benchmark figures (bench/)"
@@ -98,6 +99,10 @@ format: $(VENV)/.test-installed
 
 test: test-setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# the long fuzzing profile (tests/fuzz/conftest.py); a test may run far beyond pytest's timeout
+fuzz: $(VENV)/.test-installed
+	CERTPORTAL_FUZZ=long $(BIN)/python -m pytest tests/fuzz --timeout=0 $(PYTEST_ARGS)
 
 # Lighthouse (npm registry) for the page audits in `make bench`; runs on Debian's chromium.
 LIGHTHOUSE_VERSION := 12.8.2

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from certportal.audit.models import AuditEntry
 from certportal.auth.policy import Principal, require_admin
+from certportal.auth.rules import without_controls
 from certportal.clock import utcnow
 
 DETAIL_MAX = 4000
@@ -102,9 +103,14 @@ class AuditQuery:
     locale: str = "ja"
 
 
-def _day_start(day: date, locale: str) -> datetime:
+def _day_start(day: date, locale: str) -> datetime | None:
+    """Midnight of ``day`` where the admin is, in UTC; None when that is outside what a
+    timestamp can hold (the calendar's first or last day): no bound is needed there."""
     zone = _JST if locale == "ja" else UTC
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    try:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def search(
@@ -118,18 +124,21 @@ def search(
     """Entries matching ``query``, newest first, and how many match in all. Admins only."""
     require_admin(actor)
     conditions = []
-    if query.action.endswith("."):
-        conditions.append(col(AuditEntry.action).startswith(query.action, autoescape=True))
-    elif query.action:
-        conditions.append(col(AuditEntry.action) == query.action)
-    person = query.person.strip().lower()[:100]
+    action = without_controls(query.action)
+    if action.endswith("."):
+        conditions.append(col(AuditEntry.action).startswith(action, autoescape=True))
+    elif action:
+        conditions.append(col(AuditEntry.action) == action)
+    person = without_controls(query.person).strip().lower()[:100]
     if person:
         conditions.append(func.lower(col(AuditEntry.actor_label)).contains(person, autoescape=True))
-    if query.since is not None:
-        conditions.append(col(AuditEntry.at) >= _day_start(query.since, query.locale))
-    if query.until is not None:
+    start = _day_start(query.since, query.locale) if query.since is not None else None
+    if start is not None:
+        conditions.append(col(AuditEntry.at) >= start)
+    if query.until is not None and query.until < date.max:
         end = _day_start(query.until + timedelta(days=1), query.locale)
-        conditions.append(col(AuditEntry.at) < end)
+        if end is not None:
+            conditions.append(col(AuditEntry.at) < end)
     total = session.exec(select(func.count()).select_from(AuditEntry).where(*conditions)).one()
     rows = session.exec(
         select(AuditEntry)

@@ -35,7 +35,7 @@ from certportal.auth import claims as claim_rules
 from certportal.auth import service as auth_service
 from certportal.auth.models import ExternalIdentity, OidcAttempt, User
 from certportal.auth.policy import Principal, Role
-from certportal.auth.rules import fold
+from certportal.auth.rules import search_key
 from certportal.clock import utcnow
 from certportal.errors import AuthError
 from certportal.settings import get_settings
@@ -284,7 +284,7 @@ def _new_person(session: Session, identity: claim_rules.ExternalIdentity, now: d
     user = User(
         email=identity.email,
         display_name=identity.name[:100] or identity.email,
-        search_key=fold(f"{identity.name} {identity.email}"),
+        search_key=search_key(identity.name, identity.email),
         password_hash=None,
         role=Role(role).value,
         created_at=now,

@@ -13,12 +13,16 @@ from certportal.errors import AuthError, InvalidInput
 
 EMAIL_MAX = 254
 NAME_MAX = 100
+SEARCH_KEY_MAX = 400
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 TEAM_NAME_MAX = 80
 TEAM_DESCRIPTION_MAX = 300
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL_PART = r"[^@\s\x00-\x1f\x7f-\x9f]+"  # no "@", no whitespace, no control character
+_EMAIL_RE = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$")
+# control characters (C0, DEL, C1): never part of a name, and PostgreSQL refuses NUL outright
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # The most common passwords of public breach lists that also meet the length rule.
 _COMMON_PASSWORDS = frozenset(
@@ -50,6 +54,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def without_controls(text: str) -> str:
+    """``text`` without control characters: what a search box may look for (no stored name or
+    address holds one, and PostgreSQL refuses a NUL even in a query)."""
+    return _CONTROL.sub("", text)
+
+
+def search_key(name: str, email: str) -> str:
+    """What people searches match: the folded name and address, cut to the column's size
+    (folding can make a text longer: "ﷺ" is 18 characters in NFKC)."""
+    return fold(f"{name} {email}")[:SEARCH_KEY_MAX]
+
+
 def like_contains(term: str) -> str:
     """A LIKE pattern matching ``term`` literally anywhere (escape character: backslash)."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -75,6 +91,8 @@ def clean_display_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
         raise InvalidInput("error.name_required", field="display_name")
+    if _CONTROL.search(name):
+        raise InvalidInput("error.control_chars", field="display_name")
     if len(name) > NAME_MAX:
         raise InvalidInput("error.too_long", field="display_name", max=NAME_MAX)
     return name
@@ -98,13 +116,18 @@ def clean_team_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
         raise InvalidInput("error.team_name_required", field="name")
-    if len(name) > TEAM_NAME_MAX:
+    if _CONTROL.search(name):
+        raise InvalidInput("error.control_chars", field="name")
+    # the folded name is the team's unique key, stored in a column of the same size
+    if len(name) > TEAM_NAME_MAX or len(fold(name)) > TEAM_NAME_MAX:
         raise InvalidInput("error.too_long", field="name", max=TEAM_NAME_MAX)
     return name
 
 
 def clean_team_description(raw: str) -> str:
     text = (raw or "").strip()
+    if _CONTROL.search(text):
+        raise InvalidInput("error.control_chars", field="description")
     if len(text) > TEAM_DESCRIPTION_MAX:
         raise InvalidInput("error.too_long", field="description", max=TEAM_DESCRIPTION_MAX)
     return text

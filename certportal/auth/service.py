@@ -98,7 +98,7 @@ def create_account(
     user = User(
         email=email,
         display_name=name,
-        search_key=rules.fold(f"{name} {email}"),
+        search_key=rules.search_key(name, email),
         password_hash=hash_password(password),
         role=role.value,
         locale=locale,

@@ -58,7 +58,7 @@ def safe_name(raw: str) -> str:
         name = (
             (stem[: NAME_MAX - len(ext) - 1] + dot + ext)
             if dot and len(ext) <= 5
-            else name[:NAME_MAX]
+            else name[:NAME_MAX].rstrip(" .")
         )
     return name or "attachment"
 

@@ -37,10 +37,15 @@ class Expiry:
 
 
 def add_months(day: date, months: int) -> date:
-    """Same day ``months`` later (or earlier); a day the month lacks falls back to its end."""
+    """Same day ``months`` later (or earlier); a day the month lacks falls back to its end.
+    Beyond the calendar's first or last day (a date typed or imported as year 9999), that day."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     for candidate in (day.day, 30, 29, 28):
         try:
             return date(year, month, min(day.day, candidate))

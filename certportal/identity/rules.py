@@ -29,6 +29,7 @@ EMAIL_FIELDS = ("work_account", "cert_profile_account", "pc_user")
 MAX_ITEMS = 6
 _MCID = re.compile(r"^[0-9]{4,20}$")
 _USERNAME = re.compile(r"^[\w.\-@+]{1,100}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Identity:
 
 def _lines(value: str | Iterable[str]) -> tuple[str, ...]:
     items = value.replace(",", "\n").splitlines() if isinstance(value, str) else list(value)
+    items = [i for i in items if isinstance(i, str)]  # a list from a document may hold anything
     seen: list[str] = []
     for item in (i.strip() for i in items):
         if item and item not in seen:
@@ -101,6 +103,8 @@ def clean(form: Mapping[str, object]) -> Identity:
         raise InvalidInput("identity.error.too_many", field="learn_profiles")
     if any(len(p) > 200 for p in profiles):
         raise InvalidInput("identity.error.too_long", field="learn_profiles")
+    if any(_CONTROL.search(p) for p in profiles):
+        raise InvalidInput("identity.error.control", field="learn_profiles")
     values["learn_profiles"] = profiles
     for name in ("mcid", "pc_mcid"):
         mcid = re.sub(r"[\s\-]", "", text(name))

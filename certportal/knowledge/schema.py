@@ -511,10 +511,22 @@ def _linkage_problems(doc: Linkage) -> Iterator[_Problem]:
                 for part in ("subject", "body"):
                     text = getattr(o.support, part).get(locale)
                     try:
-                        names = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+                        fields = [
+                            (f, spec, conversion)
+                            for _, f, spec, conversion in string.Formatter().parse(text)
+                            if f is not None
+                        ]
                     except ValueError as exc:
                         yield _Problem(o.id, f"support.{part}.{locale}", str(exc))
                         continue
+                    # only plain {name}: "{}", a conversion or a format spec fail when filled
+                    if any(not f or spec or conversion for f, spec, conversion in fields):
+                        yield _Problem(
+                            o.id,
+                            f"support.{part}.{locale}",
+                            "a placeholder is a field name in braces, such as {name}",
+                        )
+                    names = {f for f, _, _ in fields if f}
                     for name in sorted(names - set(MESSAGE_FIELDS)):
                         yield _Problem(
                             o.id, f"support.{part}.{locale}", f"unknown field {{{name}}}"
@@ -619,9 +631,10 @@ def _parse(file: str, text: str | bytes) -> Catalog | Designations | Linkage:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise KnowledgeError(file, [("", "", f"not valid JSON: {exc}")]) from None
-    if not isinstance(data, dict) or data.get("kind") not in _MODELS:
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if not isinstance(kind, str) or kind not in _MODELS:
         raise KnowledgeError(file, [("", "kind", f"must be one of {', '.join(KINDS)}")])
-    model = _MODELS[data["kind"]]
+    model = _MODELS[kind]
     try:
         doc = model.model_validate(data)
     except ValidationError as exc:

@@ -103,6 +103,11 @@ def fetch_transcript(
     finally:
         if own:
             http.close()
+    return transcript_from_body(body)
+
+
+def transcript_from_body(body: bytes) -> Transcript:
+    """The transcript in an answer's body (UTF-8 JSON, a BOM allowed), or `NotATranscript`."""
     try:
         data = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -7,8 +7,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,30 @@ def _list(value: object) -> list[Any]:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_COUNT = 2**31 - 1  # an integer column
+
+
+def plain_text(value: object, limit: int) -> str:
+    """A one-line text of the document, cut to its column. Nothing certportal writes holds a
+    control character (and PostgreSQL refuses a NUL): a text with one is refused."""
+    text = str(value or "")[:limit]
+    if _CONTROL.search(text):
+        raise InvalidInput("mydata.error.shape")
+    return text
+
+
+def count(value: object) -> int:
+    """A count of the document: a whole number an integer column holds."""
+    try:
+        number = int(str(value or 0))
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput("mydata.error.shape") from None
+    if not 0 <= number <= MAX_COUNT:
+        raise InvalidInput("mydata.error.shape")
+    return number
+
+
 def parse_day(value: object) -> date | None:
     if not value:
         return None
@@ -126,9 +151,12 @@ def parse_when(value: object) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
+        moment = datetime.fromisoformat(str(value))
+        if moment.tzinfo is not None:
+            moment.astimezone(UTC)  # stored in UTC: 0001-01-01T00:00+14:00 is no timestamp
+    except (ValueError, OverflowError):
         raise InvalidInput("mydata.error.shape") from None
+    return moment
 
 
 def _resolution(value: object) -> str:
@@ -171,7 +199,7 @@ def import_cases(
             ),
             shared_with_lead=bool(item.get("shared_with_lead")),
             wizard_run_id=_pick(run_ids, item.get("diagnosis")),
-            outcome_id=str(item.get("outcome") or "")[:64],
+            outcome_id=plain_text(item.get("outcome"), 64),
             opened_on=parse_day(item.get("opened_on")),
             ended_on=parse_day(item.get("ended_on")),
             created_at=parse_when(item.get("created_at")) or utcnow(),

@@ -33,8 +33,10 @@ from certportal.identity import service as identity
 from certportal.knowledge import service as knowledge
 from certportal.knowledge.models import KnowledgeVersion
 from certportal.mydata import cases_io
+from certportal.mydata.cases_io import count as _count
 from certportal.mydata.cases_io import parse_day as _parse_day
 from certportal.mydata.cases_io import parse_when as _parse_when
+from certportal.mydata.cases_io import plain_text as _plain
 from certportal.teams.models import Team, TeamMembership
 from certportal.wizard.models import WizardRun
 
@@ -238,7 +240,10 @@ def _import(session: Session, *, content: bytes, password: str, written: list[Pa
     by_number = {v.number: v for v in session.exec(select(KnowledgeVersion)).all()}
     for item in _require(doc.get("diagnoses", []), list):
         item = _require(item, dict)
-        version = by_number.get(item.get("knowledge_version"), active)
+        number = item.get("knowledge_version")
+        if number is not None and not isinstance(number, int):
+            raise InvalidInput("mydata.error.shape")
+        version = by_number.get(number, active) if number is not None else active
         cred_index = item.get("credential")
         linked = (
             made[cred_index]
@@ -249,11 +254,11 @@ def _import(session: Session, *, content: bytes, password: str, written: list[Pa
             WizardRun(
                 user_id=user.id or 0,
                 knowledge_version_id=version.id or 0,
-                certification_id=str(item.get("certification") or "")[:64],
+                certification_id=_plain(item.get("certification"), 64),
                 credential_id=linked.id if linked else None,
                 answers=json.dumps(_require(item.get("answers", {}), dict), ensure_ascii=False),
-                status=str(item.get("status") or "in_progress")[:16],
-                outcome_id=(str(item["outcome"])[:64] if item.get("outcome") else None),
+                status=_plain(item.get("status") or "in_progress", 16),
+                outcome_id=_plain(item["outcome"], 64) if item.get("outcome") else None,
                 created_at=_parse_when(item.get("created_at")) or utcnow(),
                 updated_at=_parse_when(item.get("updated_at")) or utcnow(),
                 finished_at=_parse_when(item.get("finished_at")),
@@ -272,7 +277,7 @@ def _import(session: Session, *, content: bytes, password: str, written: list[Pa
             CredentialEvent(
                 credential_id=made[position].id or 0,
                 user_id=user.id or 0,
-                kind=str(item.get("kind") or "renewed")[:24],
+                kind=_plain(item.get("kind") or "renewed", 24),
                 occurred_on=_required_day(item.get("occurred_on")),
                 old_expiry=_parse_day(item.get("old_expiry")),
                 new_expiry=_parse_day(item.get("new_expiry")),
@@ -289,11 +294,8 @@ def _import(session: Session, *, content: bytes, password: str, written: list[Pa
     )
     for item in _require(doc.get("learn_imports", []), list):
         item = _require(item, dict)
-        text = {k: str(item.get(k) or "") for k in ("share_id", "user_name", "legal_name")}
-        try:
-            counts = [int(item.get(k) or 0) for k in ("added", "matched", "not_on_learn")]
-        except (TypeError, ValueError):
-            raise InvalidInput("mydata.error.shape") from None
+        text = {k: _plain(item.get(k), 300) for k in ("share_id", "user_name", "legal_name")}
+        counts = [_count(item.get(k)) for k in ("added", "matched", "not_on_learn")]
         session.add(
             LearnImport(
                 user_id=user.id or 0,
@@ -301,8 +303,8 @@ def _import(session: Session, *, content: bytes, password: str, written: list[Pa
                 share_id=text["share_id"][:64],
                 user_name=text["user_name"][:300],
                 legal_name=text["legal_name"][:300],
-                mcid=str(item.get("mcid") or "")[:64],
-                contact_email=str(item.get("contact_email") or "")[:300],
+                mcid=_plain(item.get("mcid"), 64),
+                contact_email=_plain(item.get("contact_email"), 300),
                 added=counts[0],
                 matched=counts[1],
                 not_on_learn=counts[2],
@@ -323,7 +325,7 @@ def _credential(
     session: Session, actor: Principal, data: CredentialData, item: dict[str, Any]
 ) -> Credential:
     row = credentials.create(
-        session, actor=actor, data=data, source=str(item.get("source") or "manual")[:16]
+        session, actor=actor, data=data, source=_plain(item.get("source") or "manual", 16)
     )
     row.created_at = _parse_when(item.get("created_at")) or row.created_at
     row.updated_at = _parse_when(item.get("updated_at")) or row.updated_at

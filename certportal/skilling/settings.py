@@ -45,9 +45,14 @@ def parse(text: str) -> Settings:
         return Settings()
     if not isinstance(raw, dict):
         return Settings()
-    tracks = {str(k): v for k, v in dict(raw.get("tracks") or {}).items() if v in TRACKS}
+    stored_tracks, stored_targets = raw.get("tracks"), raw.get("targets")
+    if not isinstance(stored_tracks, dict):
+        stored_tracks = {}
+    if not isinstance(stored_targets, dict):
+        stored_targets = {}
+    tracks = {str(k): v for k, v in stored_tracks.items() if v in TRACKS}
     targets: dict[str, float] = {}
-    for k, v in dict(raw.get("targets") or {}).items():
+    for k, v in stored_targets.items():
         if isinstance(v, int | float) and 0 <= v <= 100:
             targets[str(k)] = float(v)
     return Settings(tracks=tracks, targets=targets)

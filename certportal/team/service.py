@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from certportal.audit import service as audit
 from certportal.auth.models import User
 from certportal.auth.policy import Principal, require_admin
-from certportal.auth.rules import fold, like_contains
+from certportal.auth.rules import fold, like_contains, without_controls
 from certportal.cases import transitions
 from certportal.cases.models import SupportCase
 from certportal.clock import utcnow
@@ -261,7 +261,7 @@ def _people_filters(
     visible = _visible_ids(session, actor)
     if visible is not None:
         stmt = stmt.where(col(User.id).in_(visible))
-    term = fold(query.search.strip())[:100]
+    term = without_controls(fold(query.search.strip()))[:100]
     if term:
         stmt = stmt.where(col(User.search_key).like(like_contains(term), escape="\\"))
     if query.designation:

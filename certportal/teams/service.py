@@ -102,7 +102,7 @@ def list_people(
     require_admin(actor)
     query = select(User)
     count_query = select(func.count()).select_from(User)
-    term = rules.fold(search.strip())[:100]
+    term = rules.without_controls(rules.fold(search.strip()))[:100]
     if term:
         condition = col(User.search_key).like(rules.like_contains(term), escape="\\")
         query = query.where(condition)

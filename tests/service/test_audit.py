@@ -193,6 +193,9 @@ def test_search_filters_by_action_family_person_and_local_days(
     assert find(person="who_%")[0] == ["auth.sign_in_failed"]  # wildcards are literal
     assert find(person="o_%@")[0] == ["auth.sign_in_failed"]
     assert find(person="%")[0] == ["auth.sign_in_failed"]
+    # a NUL crashed the search on PostgreSQL (fuzzing); no stored label or action holds one
+    assert find(person="MEM\x00BER@")[0] == ["credentials.export", "credentials.delete"]
+    assert find(action="credentials.\x00")[0] == ["credentials.export", "credentials.delete"]
     # whole days where the admin is: the 23:30 UTC export is on the 23rd in Japan, the 22nd in UTC
     assert find(since=date(2026, 11, 23), locale="ja")[0] == ["credentials.export"]
     assert find(since=date(2026, 11, 23), locale="en")[0] == []
@@ -206,6 +209,26 @@ def test_search_filters_by_action_family_person_and_local_days(
         "credentials.export",
         "knowledge.publish",
     ]
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_search_by_the_first_and_last_days_of_the_calendar(
+    session: Session, admin: Principal, log: None, locale: str
+) -> None:
+    # found by fuzzing: midnight of 0001-01-01 in Japan, or the day after 9999-12-31, is not a
+    # timestamp, and the search crashed (OverflowError); such days bound nothing
+    from datetime import date
+
+    first, last = date.min, date.max
+    for since, until, found in (
+        (first, None, 4),
+        (None, last, 4),
+        (first, last, 4),
+        (last, None, 0),
+        (None, first, 0),
+    ):
+        query = audit.AuditQuery(since=since, until=until, locale=locale)
+        assert audit.search(session, actor=admin, query=query)[1] == found
 
 
 def test_search_pages(session: Session, admin: Principal, log: None) -> None:

@@ -72,6 +72,16 @@ def test_sign_up_first_account_is_admin_then_members(session: Session) -> None:
     assert entries[0].at == T0
 
 
+def test_sign_up_with_a_name_that_folds_longer(session: Session, admin: Principal) -> None:
+    # found by fuzzing: "ﷺ" is 18 characters once folded, and the search key of 100 of them
+    # overflowed its column on PostgreSQL (sign-up crashed)
+    signed = sign_up(session, "long.name@example.com", display_name="ﷺ" * 100)
+    session.commit()
+    assert signed.principal.display_name == "ﷺ" * 100
+    rows, _ = teams.list_people(session, actor=admin, search="ﷺ")
+    assert [r.email for r in rows] == ["long.name@example.com"]
+
+
 def test_sign_up_opens_a_working_session(session: Session) -> None:
     signed = sign_up(session, "alice@example.com", locale="en")
     session.commit()
@@ -107,6 +117,9 @@ def test_sign_up_existing_email_conflicts(session: Session, email: str) -> None:
         ({"email": "w" * 243 + "@example.com"}, "error.too_long", "email"),  # 255 chars
         ({"email": "not-an-email"}, "error.email_invalid", "email"),
         ({"locale": "fr"}, "error.locale_invalid", "locale"),
+        # a NUL crashed these on PostgreSQL (found by fuzzing)
+        ({"display_name": "Zoe\x00 W"}, "error.control_chars", "display_name"),
+        ({"email": "wonder\x00land@example.com"}, "error.email_invalid", "email"),
     ],
 )
 def test_sign_up_invalid_input_saves_nothing(
@@ -180,6 +193,7 @@ def test_token_hash_depends_on_secret_key(monkeypatch: pytest.MonkeyPatch) -> No
         pytest.param("nobody@example.com", PASSWORD, id="unknown-email"),
         pytest.param("not an email", PASSWORD, id="malformed-email"),
         pytest.param("", PASSWORD, id="empty-email"),
+        pytest.param("member\x00@example.com", PASSWORD, id="nul-in-email"),  # crashed on PG
     ],
 )
 def test_sign_in_bad_credentials(

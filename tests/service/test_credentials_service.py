@@ -355,6 +355,23 @@ def test_a_renewal_on_learn_updates_the_expiry(session: Session, member: Princip
     assert row.data.expires_on == date(2027, 8, 1) and row.expiry.status.value == "active"
 
 
+def test_a_transcript_date_in_year_9999_imports(session: Session, member: Principal) -> None:
+    # found by fuzzing: computing the catalog expiry of such a date crashed the preview
+    t = transcript(learn(AZ104, date(9999, 12, 31)), learn(AZ305, date(9999, 6, 30)))
+    preview = service.preview_transcript(session, actor=member, transcript=t, today=TODAY)
+    assert [n.data.earned_on for n in preview.new] == [date(9999, 12, 31), date(9999, 6, 30)]
+    service.apply_transcript(
+        session,
+        actor=member,
+        transcript=t,
+        share_id="abcdef",
+        fingerprint=preview.fingerprint,
+        today=TODAY,
+    )
+    rows = service.list_rows(session, actor=member, today=TODAY)
+    assert {r.expiry.expires_on for r in rows} == {date.max}
+
+
 # --- CSV -----------------------------------------------------------------------------------
 
 

@@ -236,3 +236,52 @@ def test_a_case_event_with_an_unknown_resolution_imports_nothing(
         mydata.import_document(
             other, content=json.dumps(document).encode(), password="a fresh start 2026"
         )
+
+
+def test_values_the_database_cannot_hold_import_nothing(session: Session) -> None:
+    """Found by fuzzing: each of these crashed the import (TypeError, OverflowError, or on
+    PostgreSQL a DataError) instead of refusing the document."""
+    seed.load(session, today=date(2026, 11, 23))
+    takuya = principal(session, "takuya.nakamura")
+    az104 = next(
+        c
+        for c in credentials.list_rows(session, actor=takuya)
+        if c.data.certification_id == "AZ-104"
+    )
+    stored = credentials.get(session, actor=takuya, credential_id=az104.id)
+    credentials.update(  # a renewal: a credential event
+        session,
+        actor=takuya,
+        credential_id=az104.id,
+        data=dataclasses.replace(az104.data, expires_on=date(2028, 1, 1)),
+        version=stored.version,
+    )
+    session.commit()
+    document = mydata.export(session, actor=takuya, now=NOW)
+    document["person"]["email"] = "takuya.moved@example.com"  # type: ignore[index]
+    document["learn_imports"] = [  # type: ignore[index]
+        {"share_id": "abcdef", "user_name": "t", "added": 1, "matched": 0, "not_on_learn": 0}
+    ]
+    assert document["diagnoses"] and document["cases"] and document["credential_events"]
+    changes = [
+        ("diagnoses", "knowledge_version", [1]),
+        ("diagnoses", "status", "done\x00"),
+        ("diagnoses", "created_at", "0001-01-01T00:00:00+14:00"),
+        ("cases", "outcome", "x\x00"),
+        ("credentials", "source", "csv\x00"),
+        ("credential_events", "kind", "renewed\x00"),
+        ("learn_imports", "added", 2**63),
+        ("learn_imports", "matched", float("inf")),
+        ("learn_imports", "user_name", "t\x00"),
+    ]
+    users = session.exec(select(User)).all()
+    for section, key, value in changes:
+        changed = json.loads(json.dumps(document))
+        changed[section][0][key] = value
+        with pytest.raises(InvalidInput) as caught:
+            mydata.import_document(
+                session, content=json.dumps(changed).encode(), password="a fresh start 2026"
+            )
+        assert caught.value.key == "mydata.error.shape", (section, key)
+        session.rollback()
+        assert session.exec(select(User)).all() == users

@@ -160,6 +160,7 @@ def test_counts_filters_search_sort_and_pages(session: Session, org: dict[str, P
     assert only(designation="data_ai_azure") == ["Aki Sato"]  # AZ-104/AZ-305 are its gates
     assert only(search="ｂｅｎ") == ["Ben Ito"]  # width-insensitive
     assert only(search="%") == []  # wildcards are literal
+    assert only(search="b\x00en") == ["Ben Ito"]  # a NUL crashed it on PostgreSQL (fuzzing)
     assert only(sort="counted")[0] == "Aki Sato"
     first = service.team_page(session, actor=lena, query=TeamQuery(page_size=2), today=TODAY)
     second = service.team_page(

@@ -135,6 +135,7 @@ def people(session: Session, admin: Principal) -> list[Principal]:
         ("  carol@  ", {"carol@example.com"}),
         ("佐藤", {"dave@example.com"}),
         ("nobody-matches", set()),
+        ("ali\x00ce", {"alice.wong@example.com"}),  # a NUL crashed it on PostgreSQL (fuzzing)
     ],
 )
 def test_list_people_search(
@@ -468,6 +469,9 @@ def test_create_team_duplicate_name_beyond_ascii(
         ("   ", "", "error.team_name_required"),
         ("t" * 81, "", "error.too_long"),
         ("Ok", "d" * 301, "error.too_long"),
+        ("Cloud\x00Ops", "", "error.control_chars"),  # crashed on PostgreSQL (fuzzing)
+        ("ﷺ" * 5, "", "error.too_long"),  # its folded key (90 characters) crashed on PostgreSQL
+        ("Ok", "Ops\x00", "error.control_chars"),
     ],
 )
 def test_create_team_invalid(

@@ -79,3 +79,11 @@ def test_safe_names(raw: str, safe: str) -> None:
 def test_long_names_keep_their_extension() -> None:
     name = att.safe_name("a" * 300 + ".pdf")
     assert len(name) == att.NAME_MAX and name.endswith(".pdf")
+
+
+def test_a_cut_name_does_not_end_in_a_space_or_dot() -> None:
+    # found by fuzzing: cut at 120 characters, the name ended in a space, and reading it again
+    # gave another name
+    name = att.safe_name("ab " * 60)
+    assert name == ("ab " * 40).rstrip() and att.safe_name(name) == name
+    assert att.safe_name("x" * 119 + "." + "y" * 10) == "x" * 119

@@ -27,6 +27,17 @@ def test_add_months_clamps_to_the_month_end(day: date, months: int, expected: da
     assert add_months(day, months) == expected
 
 
+def test_add_months_stops_at_the_ends_of_the_calendar() -> None:
+    # a transcript or an import can carry a date in year 9999: its expiry must not crash
+    assert add_months(date(9999, 12, 31), 12) == date.max
+    assert add_months(date(9999, 6, 30), 7) == date.max
+    assert add_months(date(1, 3, 1), -6) == date.min
+    assert expires_on(date(9999, 12, 31), expires=True, years=1) == date.max
+    assert status(earned_on=date(9999, 12, 31), today=date(2026, 11, 23), expires=True).status is (
+        S.ACTIVE
+    )
+
+
 @pytest.mark.parametrize(
     ("earned", "expected"),
     [

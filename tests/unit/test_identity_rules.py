@@ -39,12 +39,20 @@ def test_clean_normalises_and_deduplicates() -> None:
         ("certiport_username", "has space", "identity.error.username"),
         ("learn_profiles", "\n".join(f"p{i}" for i in range(7)), "identity.error.too_many"),
         ("learn_profiles", "x" * 201, "identity.error.too_long"),
+        # found by fuzzing: kept as typed, then shown and sent in support texts
+        ("learn_profiles", "https://learn.microsoft.com/users/me\x1b[2J", "identity.error.control"),
+        ("learn_profiles", "jane\x00doe", "identity.error.control"),
     ],
 )
 def test_bad_values_name_their_field(field: str, value: str, key: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         clean({**FULL, field: value})
     assert caught.value.key == key and caught.value.field == field
+
+
+def test_private_entries_that_are_not_texts_are_ignored() -> None:
+    # found by fuzzing: a my-data document's identity "private": [null] crashed the import
+    assert clean({"private": [None, 3, ["mcid"], "mcid"]}).private == frozenset({"mcid"})
 
 
 def test_empty_form_is_an_empty_identity() -> None:

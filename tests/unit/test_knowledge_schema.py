@@ -175,6 +175,23 @@ def test_unknown_placeholder_in_a_support_text_is_refused() -> None:
     assert problems[0][:2] == ("certiport_since_2023_06", "support.body.en")
 
 
+@pytest.mark.parametrize("placeholder", ["{}", "{name!x}", "{name:%}", "{name:>99999999999}"])
+def test_a_placeholder_that_cannot_be_filled_is_refused(placeholder: str) -> None:
+    # found by fuzzing: accepted and published, these crashed the diagnosis page (ValueError,
+    # MemoryError) when its support text was filled in
+    def odd(data: dict[str, Any]) -> None:
+        outcome(data, "certiport_since_2023_06")["support"]["body"]["en"] += f" {placeholder}"
+
+    problems = refused(texts_with("linkage", odd)).problems
+    assert problems == [
+        (
+            "certiport_since_2023_06",
+            "support.body.en",
+            "a placeholder is a field name in braces, such as {name}",
+        )
+    ]
+
+
 def test_designation_naming_an_unknown_certification_is_refused() -> None:
     def typo(data: dict[str, Any]) -> None:
         data["designations"][0]["metrics"][0]["earning"][0]["certification"] = "XX-999"
@@ -195,7 +212,14 @@ def test_catalog_entry_without_source_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("text", "field"),
-    [("{not json", ""), ('{"kind": "recipes"}', "kind"), ("[]", "kind")],
+    [
+        ("{not json", ""),
+        ('{"kind": "recipes"}', "kind"),
+        ("[]", "kind"),
+        # found by fuzzing: a kind that is a list or an object crashed the upload (TypeError)
+        ('{"kind": ["catalog"]}', "kind"),
+        ('{"kind": {"catalog": 1}}', "kind"),
+    ],
 )
 def test_not_a_knowledge_document(text: str, field: str) -> None:
     with pytest.raises(KnowledgeError) as caught:

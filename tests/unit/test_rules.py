@@ -49,6 +49,10 @@ def test_normalize_email_empty(raw: str) -> None:
         "al ice@example.com",
         "alice@exa mple.com",
         "alice@example.",
+        "al\x00ice@example.com",  # PostgreSQL refused the NUL: sign-in crashed (fuzzing)
+        "alice@exa\x1bmple.com",
+        "alice@example.co\x7f",
+        "ali\x9bce@example.com",
     ],
 )
 def test_normalize_email_invalid(raw: str) -> None:
@@ -96,6 +100,14 @@ def test_clean_display_name_empty(raw: str) -> None:
         rules.clean_display_name(raw)
     assert info.value.key == "error.name_required"
     assert info.value.field == "display_name"
+
+
+@pytest.mark.parametrize("raw", ["Ali\x00ce", "\x1b[31mAlice", "Alice\x7f", "Al\x9fice"])
+def test_clean_display_name_refuses_control_characters(raw: str) -> None:
+    # found by fuzzing: a NUL in the name crashed sign-up on PostgreSQL
+    with pytest.raises(InvalidInput) as info:
+        rules.clean_display_name(raw)
+    assert (info.value.key, info.value.field) == ("error.control_chars", "display_name")
 
 
 def test_clean_display_name_length_limit() -> None:
@@ -192,6 +204,29 @@ def test_clean_team_name() -> None:
         "name",
         {"max": 80},
     )
+
+
+def test_a_team_name_whose_folded_key_is_too_long_is_refused() -> None:
+    # found by fuzzing: "ﷺ" is 18 characters once folded; the key overflowed its column (PG)
+    assert len(rules.clean_team_name("ﷺ" * 4)) == 4
+    with pytest.raises(InvalidInput) as info:
+        rules.clean_team_name("ﷺ" * 5)
+    assert (info.value.key, info.value.field) == ("error.too_long", "name")
+
+
+def test_search_key_fits_its_column() -> None:
+    assert rules.search_key("Ａｌｉｃｅ", "a@example.com") == "alice a@example.com"
+    assert len(rules.search_key("ﷺ" * 100, "a" * 242 + "@example.com")) == rules.SEARCH_KEY_MAX
+
+
+def test_team_texts_refuse_control_characters() -> None:
+    # found by fuzzing: a NUL in a team's name crashed creating it on PostgreSQL
+    with pytest.raises(InvalidInput) as info:
+        rules.clean_team_name("Azure\x00 Infra")
+    assert (info.value.key, info.value.field) == ("error.control_chars", "name")
+    with pytest.raises(InvalidInput) as info:
+        rules.clean_team_description("Cloud\x07 people")
+    assert (info.value.key, info.value.field) == ("error.control_chars", "description")
 
 
 @pytest.mark.parametrize("raw", ["", "  ", None])
