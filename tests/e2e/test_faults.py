@@ -17,6 +17,7 @@ their server binaries, which these tests start privately; ``.ci/run`` requires b
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import signal
@@ -249,6 +250,13 @@ async def _wait(condition, timeout: float, tasks) -> None:  # type: ignore[no-un
         await asyncio.sleep(0.2)
 
 
+def _in_thread(coro) -> None:  # type: ignore[no-untyped-def]
+    """Run the people's event loop in a thread of its own: Playwright's sync API (the browser
+    tests before these) keeps an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
 def _reset(scaled: Scaled) -> None:
     for p in scaled.people:
         p.acked.clear()
@@ -286,7 +294,7 @@ def test_a_worker_killed_while_people_save(scaled: Scaled) -> None:
         killed.append(int(pid))
         os.kill(int(pid), signal.SIGKILL)
 
-    asyncio.run(_run(scaled, "kill", kill_busiest_worker))
+    _in_thread(_run(scaled, "kill", kill_busiest_worker))
     _assert_nothing_acknowledged_lost(scaled, "kill")
     victims = [p for p in scaled.people if str(killed[0]) in p.workers]
     assert victims, "nobody was on the killed worker"
@@ -312,7 +320,7 @@ def test_redis_restarted_while_people_save(scaled: Scaled) -> None:
         time.sleep(1.0)
         scaled.redis.start()
 
-    asyncio.run(_run(scaled, "redis", restart_redis))
+    _in_thread(_run(scaled, "redis", restart_redis))
     _assert_nothing_acknowledged_lost(scaled, "redis")
     assert scaled.app.process.poll() is None
 
@@ -326,7 +334,7 @@ def test_postgres_restarted_while_people_save(scaled: Scaled) -> None:
         time.sleep(2.0)
         scaled.pg.start()
 
-    asyncio.run(_run(scaled, "pg", restart_postgres))
+    _in_thread(_run(scaled, "pg", restart_postgres))
     _assert_nothing_acknowledged_lost(scaled, "pg")
     # while it was down, people were told in their language, with their text kept
     said = {e for p in scaled.people for e in p.errors}
