@@ -5,9 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import VarData
 
 from certportal.ui import styles
 from certportal.ui.text import t
+
+
+class DocumentLanguage(rx.Fragment):
+    """Keeps ``<html lang>`` in step with the language shown: the page is built once (in the
+    default language) and the language is chosen per person, so the document's ``lang`` follows
+    it in the browser. Screen readers choose their voice by it; browsers fonts and line breaks."""
+
+    language: rx.Var[str]
+
+    def _exclude_props(self) -> list[str]:
+        return [*super()._exclude_props(), "language"]
+
+    def add_imports(self) -> dict[str, list[str]]:
+        return {"react": ["useEffect"]}
+
+    def add_hooks(self) -> list[str | rx.Var[Any]]:
+        lang = str(self.language)
+        return [
+            rx.Var(
+                f"useEffect(() => {{ document.documentElement.lang = {lang}; }}, [{lang}]);",
+                _var_data=VarData.merge(self.language._get_all_var_data()),
+            )
+        ]
 
 
 def confirm_dialog(
