@@ -65,6 +65,8 @@ def confirm_dialog(
             ),
         ),
         open=is_open,
+        # Escape closes it as Cancel does (the dialog is opened only by state, never by a trigger)
+        on_open_change=lambda _open: on_cancel,
     )
 
 
