@@ -145,3 +145,13 @@ def filter_select(
         ),
         spacing="1",
     )
+
+
+def file_drop(label: rx.Var[str], *children: rx.Component, **props: Any) -> rx.Component:
+    """A drop zone with a "choose file" button (``rx.upload.root``) whose hidden file input is
+    named ``label`` for assistive technology (the input itself takes no props)."""
+    upload = rx.upload.root(*children, **props)
+    zone = upload.children[0]
+    file_input = next(c for c in zone.children if getattr(c, "tag", None) == "input")
+    file_input.custom_attrs["aria-label"] = label
+    return upload
