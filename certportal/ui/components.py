@@ -148,9 +148,10 @@ def filter_select(
 
 
 def file_drop(label: rx.Var[str], *children: rx.Component, **props: Any) -> rx.Component:
-    """A drop zone with a "choose file" button (``rx.upload.root``) whose hidden file input is
-    named ``label`` for assistive technology (the input itself takes no props)."""
-    upload = rx.upload.root(*children, **props)
+    """A drop zone (``rx.upload.root``) with a "choose file" button among ``children``: the button
+    is the keyboard's way in (the zone itself is no tab stop, it has no role to announce), and the
+    hidden file input is named ``label`` for assistive technology (it takes no props itself)."""
+    upload = rx.upload.root(*children, no_keyboard=True, **props)
     zone = upload.children[0]
     file_input = next(c for c in zone.children if getattr(c, "tag", None) == "input")
     file_input.custom_attrs["aria-label"] = label
