@@ -163,6 +163,22 @@ def case_form_errors(page: Page, ids: dict[str, int]) -> Iterator[str]:
     yield "case form with its errors"
 
 
+def csv_file_by_keyboard(page: Page, ids: dict[str, int]) -> Iterator[str]:
+    """From the export button, Tab goes to the drop zone's "choose a file" button (the zone
+    itself is no stop: it has no role to announce), and Enter there opens the file chooser."""
+    page.goto("/credentials/csv")
+    settle(page)
+    page.locator("#csv-export").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    assert page.locator("#csv-upload button").evaluate("(b) => b === document.activeElement"), (
+        f"Tab after the export button went to {focused}"
+    )
+    with page.expect_file_chooser():
+        page.keyboard.press("Enter")
+    yield "CSV import reached by keyboard"
+
+
 def add_person_dialog(page: Page, ids: dict[str, int]) -> Iterator[str]:
     page.goto("/admin/people")
     settle(page)
@@ -250,6 +266,7 @@ CHECKS: list[Check] = [
     Check("member", "new diagnosis", wizard_new),
     Check("member", "credential form errors", credential_form_errors),
     Check("member", "case form errors", case_form_errors),
+    Check("member", "CSV file by keyboard", csv_file_by_keyboard),
     *_pages("lead", EVERYONE),
     *_pages(
         "lead",
