@@ -179,6 +179,17 @@ def csv_file_by_keyboard(page: Page, ids: dict[str, int]) -> Iterator[str]:
     yield "CSV import reached by keyboard"
 
 
+def identity_map(page: Page, ids: dict[str, int]) -> Iterator[str]:
+    """The identity map: each of its "keep private" boxes says which field it keeps private."""
+    page.goto("/identity")
+    settle(page)
+    boxes = page.locator("main").get_by_role("checkbox")
+    expect(boxes).to_have_count(8)
+    names = [boxes.nth(i).aria_snapshot() for i in range(8)]
+    assert len(set(names)) == 8, names
+    yield "/identity"
+
+
 def add_person_dialog(page: Page, ids: dict[str, int]) -> Iterator[str]:
     page.goto("/admin/people")
     settle(page)
@@ -213,7 +224,6 @@ EVERYONE = (
     "/cases/new",
     "/timeline",
     "/wizard",
-    "/identity",
     "/me/data",
     "/me/lead-view",
 )
@@ -223,12 +233,16 @@ def _pages(role: str, paths: tuple[str, ...]) -> list[Check]:
     return [Check(role, path, visit(path)) for path in paths]
 
 
+def _everyone(role: str) -> list[Check]:
+    return [*_pages(role, EVERYONE), Check(role, "/identity", identity_map)]
+
+
 CHECKS: list[Check] = [
     *_pages("public", ("/login", "/signup")),
     Check("public", "/auth/callback", refused("/auth/callback", "#callback-error")),
     Check("public", "sign-in refused", sign_in_error),
     Check("public", "sign-up errors", sign_up_errors),
-    *_pages("member", EVERYONE),
+    *_everyone("member"),
     *_pages(
         "member",
         (
@@ -267,7 +281,7 @@ CHECKS: list[Check] = [
     Check("member", "credential form errors", credential_form_errors),
     Check("member", "case form errors", case_form_errors),
     Check("member", "CSV file by keyboard", csv_file_by_keyboard),
-    *_pages("lead", EVERYONE),
+    *_everyone("lead"),
     *_pages(
         "lead",
         (
@@ -288,7 +302,7 @@ CHECKS: list[Check] = [
         refused("/team/members/{outside_member}", "#member-missing"),
     ),
     *[Check("lead", p, refused(p, FORBIDDEN)) for p in (*ADMIN_PAGES, "/admin/skilling")],
-    *_pages("admin", EVERYONE),
+    *_everyone("admin"),
     *_pages(
         "admin",
         (
