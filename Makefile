@@ -50,7 +50,13 @@ OIDC_PROVIDER_VERSION := 9.13.3
 $(TOOLS)/node_modules/oidc-provider/package.json: $(TOOLS)/node_modules/.bin/bun
 	npm install --silent --no-audit --no-fund --prefix $(TOOLS) oidc-provider@$(OIDC_PROVIDER_VERSION)
 
-test-setup: setup $(VENV)/.test-installed browser $(TOOLS)/node_modules/oidc-provider/package.json
+# axe-core (from the npm registry): the accessibility rules the browser tests run on every page
+AXE_CORE_VERSION := 4.14.1
+$(TOOLS)/node_modules/axe-core/package.json: $(TOOLS)/node_modules/.bin/bun
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS) axe-core@$(AXE_CORE_VERSION)
+
+test-setup: setup $(VENV)/.test-installed browser $(TOOLS)/node_modules/oidc-provider/package.json \
+	$(TOOLS)/node_modules/axe-core/package.json
 
 browser:
 	@bash scripts/ensure-browser.sh

@@ -22,6 +22,8 @@ from certportal.wizard import pages as wizard_pages
 
 app = rx.App(
     style=styles.BASE_STYLE,
+    # the language of the page as built; the browser then follows the person's (DocumentLanguage)
+    html_lang=get_settings().default_locale,
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),

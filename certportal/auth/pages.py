@@ -86,7 +86,7 @@ def login_page() -> rx.Component:
                 ),
                 rx.cond(
                     SignInState.local,
-                    rx.text(t("auth.or_local"), size="1", color="gray", align="center"),
+                    rx.text(t("auth.or_local"), size="1", color=styles.MUTED_TEXT, align="center"),
                 ),
                 width="100%",
                 spacing="2",

@@ -22,6 +22,7 @@ from certportal.ui.components import (
     confirm_dialog,
     data_table,
     field_label,
+    file_drop,
     filter_select,
     value_badge,
 )
@@ -460,7 +461,7 @@ def _action_form(
 ) -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.heading(t(title_key), size="3", as_="h3"),
+            rx.heading(t(title_key), size="3", as_="h2"),
             *fields,
             rx.button(t(submit_key), type="submit", id=f"{form_id}-submit"),
             spacing="2",
@@ -513,11 +514,16 @@ def _actions() -> rx.Component:
         rx.cond(
             s.case.status == "draft",
             rx.vstack(
-                rx.heading(t("cases.draft_title"), size="3", as_="h3"),
+                rx.heading(t("cases.draft_title"), size="3", as_="h2"),
                 rx.text(t("cases.draft_hint"), size="2", color=styles.MUTED_TEXT),
                 rx.cond(
                     s.draft_text != "",
-                    rx.el.pre(s.draft_text, class_name="cp-pre", id="case-draft-text"),
+                    rx.el.pre(
+                        s.draft_text,
+                        class_name="cp-pre",
+                        id="case-draft-text",
+                        tab_index=0,  # it scrolls when long: reachable by keyboard
+                    ),
                 ),
                 rx.hstack(
                     rx.cond(
@@ -639,9 +645,10 @@ def _actions() -> rx.Component:
                 submit_key="cases.action.note_submit",
             ),
             rx.vstack(
-                rx.heading(t("cases.action.attachment"), size="3", as_="h3"),
+                rx.heading(t("cases.action.attachment"), size="3", as_="h2"),
                 rx.text(t("cases.attachment_hint"), size="1", color=styles.MUTED_TEXT),
-                rx.upload.root(
+                file_drop(
+                    t("cases.attachment_drop"),
                     rx.vstack(
                         rx.icon("paperclip", size=20, color=styles.MUTED_TEXT),
                         rx.text(t("cases.attachment_drop"), size="2"),
@@ -695,7 +702,11 @@ def _event_row(item: EventItem) -> rx.Component:
                 is_external=True,
                 size="2",
             ),
-            rx.cond(item.text != "", rx.el.pre(item.text, class_name="cp-pre")),
+            rx.cond(
+                item.text != "",
+                # it scrolls when long: reachable by keyboard
+                rx.el.pre(item.text, class_name="cp-pre", tab_index=0),
+            ),
         ),
         class_name="cp-event",
     )
@@ -859,7 +870,12 @@ def case_page() -> rx.Component:
     return rx.vstack(
         rx.cond(
             s.missing,
-            _missing(CaseDetailState),
+            rx.vstack(
+                rx.heading(t("cases.case"), size="7", as_="h1"),
+                _missing(CaseDetailState),
+                spacing="4",
+                width="100%",
+            ),
             rx.cond(
                 s.loaded,
                 rx.vstack(
@@ -920,7 +936,12 @@ def evidence_page() -> rx.Component:
     return rx.vstack(
         rx.cond(
             s.missing,
-            _missing(EvidenceState),
+            rx.vstack(
+                rx.heading(t("cases.evidence.title"), size="7", as_="h1"),
+                _missing(EvidenceState),
+                spacing="4",
+                width="100%",
+            ),
             rx.cond(
                 s.loaded,
                 rx.vstack(

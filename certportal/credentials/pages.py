@@ -27,6 +27,7 @@ from certportal.ui.components import (
     confirm_dialog,
     data_table,
     field_label,
+    file_drop,
     filter_select,
     value_badge,
 )
@@ -801,8 +802,11 @@ def credential_detail_page() -> rx.Component:
         rx.cond(
             s.missing,
             rx.vstack(
+                rx.heading(t("credentials.detail"), size="7", as_="h1"),
                 callout(s.error, "red", "alert"),
                 rx.link(t("credentials.back_to_list"), href="/credentials"),
+                spacing="4",
+                width="100%",
             ),
             body,
         ),
@@ -1064,7 +1068,7 @@ def learn_import_page() -> rx.Component:
             on_confirm=s.forget,
         ),
         rx.vstack(
-            rx.heading(t("credentials.import.how_title"), size="3", as_="h3"),
+            rx.heading(t("credentials.import.how_title"), size="3", as_="h2"),
             rx.el.ol(
                 rx.el.li(t("credentials.import.how_1")),
                 rx.el.li(t("credentials.import.how_2")),
@@ -1132,7 +1136,8 @@ def csv_page() -> rx.Component:
         rx.vstack(
             rx.heading(t("credentials.csv.import_title"), size="4", as_="h2"),
             rx.text(t("credentials.csv.import_hint"), size="2", color=styles.MUTED_TEXT),
-            rx.upload.root(
+            file_drop(
+                t("credentials.csv.drop"),
                 rx.vstack(
                     rx.icon("file-up", size=24, color=styles.MUTED_TEXT),
                     rx.text(t("credentials.csv.drop"), size="2"),

@@ -62,6 +62,8 @@ def _field(name: str, kind: str, multi: bool) -> rx.Component:
             ),
             " ",
             t("identity.private"),
+            # eight of these: each says which field it keeps private
+            rx.el.span(" — ", t(f"identity.{name}"), class_name="cp-visually-hidden"),
             class_name="cp-check",
         ),
         spacing="1",

@@ -7,7 +7,7 @@ import reflex as rx
 
 from certportal.knowledge.state import EntryItem, KnowledgeAdminState, VersionItem
 from certportal.ui import styles
-from certportal.ui.components import callout, confirm_dialog, data_table
+from certportal.ui.components import callout, confirm_dialog, data_table, file_drop
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import lt, t
 
@@ -100,7 +100,8 @@ def _publish_panel() -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
-        rx.upload.root(
+        file_drop(
+            t("knowledge.drop"),
             rx.vstack(
                 rx.icon("file-up", size=24, color=styles.MUTED_TEXT),
                 rx.text(t("knowledge.drop"), size="2"),

@@ -320,7 +320,12 @@ def member_page() -> rx.Component:
         rx.link(t("team.back"), href="/team", size="2"),
         rx.cond(
             s.missing,
-            rx.text(s.error, id="member-missing", style=styles.card),
+            rx.vstack(
+                rx.heading(t("team.member_title"), size="7", as_="h1"),
+                rx.text(s.error, id="member-missing", style=styles.card),
+                spacing="4",
+                width="100%",
+            ),
             rx.cond(s.loaded, _member_body("team.member_intro"), rx.spinner()),
         ),
         width="100%",
@@ -396,7 +401,7 @@ def _metric_line(item: MetricItem) -> rx.Component:
 def _designation_card(item: DesignationItem) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading(lt(item.name), size="3", as_="h3"),
+            rx.heading(lt(item.name), size="3", as_="h2"),
             rx.badge(t_var("team.track." + item.track), variant="soft"),
             rx.cond(item.gated, rx.badge(t("team.gated"), color_scheme="red", variant="soft")),
             rx.cond(item.capped, rx.badge(t("team.capped"), color_scheme="green", variant="soft")),

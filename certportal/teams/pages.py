@@ -198,11 +198,9 @@ def _person_row(person: PersonItem) -> rx.Component:
 
 def _add_person_dialog() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(
-                rx.icon("user-plus", size=16), t("admin.add_person"), on_click=PeopleState.open_add
-            )
-        ),
+        # the trigger opens it (on_open_change below): a click handler on the button would wrap
+        # it in a div that takes the trigger's role instead of the button
+        rx.dialog.trigger(rx.button(rx.icon("user-plus", size=16), t("admin.add_person"))),
         rx.dialog.content(
             rx.dialog.title(t("admin.add_person")),
             rx.cond(

@@ -221,15 +221,12 @@ class PeopleState(AdminGuardState):
         return self._run(act)
 
     @rx.event
-    def open_add(self) -> None:
-        self.add_open = True
-        self.add_error = ""
-        self.created_password = ""
-        self.created_email = ""
-
-    @rx.event
     def set_add_open(self, value: bool) -> None:
         self.add_open = value
+        if value:  # opened by its trigger: a fresh form
+            self.add_error = ""
+            self.created_password = ""
+            self.created_email = ""
 
     @rx.event
     def add_person(self, form: dict[str, Any]) -> rx.event.EventSpec | None:

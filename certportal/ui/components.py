@@ -5,9 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import VarData
 
 from certportal.ui import styles
 from certportal.ui.text import t
+
+
+class DocumentLanguage(rx.Fragment):
+    """Keeps ``<html lang>`` in step with the language shown: the page is built once (in the
+    default language) and the language is chosen per person, so the document's ``lang`` follows
+    it in the browser. Screen readers choose their voice by it; browsers fonts and line breaks."""
+
+    language: rx.Var[str]
+
+    def _exclude_props(self) -> list[str]:
+        return [*super()._exclude_props(), "language"]
+
+    def add_imports(self) -> dict[str, list[str]]:
+        return {"react": ["useEffect"]}
+
+    def add_hooks(self) -> list[str | rx.Var[Any]]:
+        lang = str(self.language)
+        return [
+            rx.Var(
+                f"useEffect(() => {{ document.documentElement.lang = {lang}; }}, [{lang}]);",
+                _var_data=VarData.merge(self.language._get_all_var_data()),
+            )
+        ]
 
 
 def confirm_dialog(
@@ -41,6 +65,8 @@ def confirm_dialog(
             ),
         ),
         open=is_open,
+        # Escape closes it as Cancel does (the dialog is opened only by state, never by a trigger)
+        on_open_change=lambda _open: on_cancel,
     )
 
 
@@ -119,3 +145,14 @@ def filter_select(
         ),
         spacing="1",
     )
+
+
+def file_drop(label: rx.Var[str], *children: rx.Component, **props: Any) -> rx.Component:
+    """A drop zone (``rx.upload.root``) with a "choose file" button among ``children``: the button
+    is the keyboard's way in (the zone itself is no tab stop, it has no role to announce), and the
+    hidden file input is named ``label`` for assistive technology (it takes no props itself)."""
+    upload = rx.upload.root(*children, no_keyboard=True, **props)
+    zone = upload.children[0]
+    file_input = next(c for c in zone.children if getattr(c, "tag", None) == "input")
+    file_input.custom_attrs["aria-label"] = label
+    return upload

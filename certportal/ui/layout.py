@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import reflex as rx
+from reflex.vars import VarData
 
 from certportal.auth.state import AppState
 from certportal.teams.state import AdminGuardState
 from certportal.ui import styles
-from certportal.ui.components import confirm_dialog
+from certportal.ui.components import DocumentLanguage, confirm_dialog
 from certportal.ui.text import t
 
 Guard = Literal["public", "member", "admin"]
@@ -55,6 +56,7 @@ def brand() -> rx.Component:
         href="/",
         underline="none",
         aria_label="certportal",
+        flex_shrink="0",  # the navigation scrolls sideways instead
     )
 
 
@@ -81,7 +83,7 @@ def language_switch() -> rx.Component:
 
 
 def nav() -> rx.Component:
-    return rx.hstack(
+    links = rx.hstack(
         rx.link(t("nav.home"), href="/", style=styles.nav_link),
         rx.link(t("nav.credentials"), href="/credentials", style=styles.nav_link),
         rx.link(t("nav.wizard"), href="/wizard", style=styles.nav_link),
@@ -102,22 +104,40 @@ def nav() -> rx.Component:
             ),
         ),
         spacing="1",
-        as_="nav",
-        aria_label="main",
         class_name="cp-nav",
     )
+    return rx.el.nav(links, aria_label=t("nav.label"), min_width="0")
+
+
+# The account menu opens inside the header (a landmark), not at the end of the page: the layer
+# element is looked up once the header is in the document.
+MENU_LAYER = "account-menu-layer"
+_menu_layer = rx.Var(
+    "accountMenuLayer",
+    _var_data=VarData(
+        imports={"react": ["useState", "useEffect"]},
+        hooks={
+            "const [accountMenuLayer, setAccountMenuLayer] = useState(null);": None,
+            "useEffect(() => { setAccountMenuLayer(document.getElementById("
+            f"'{MENU_LAYER}')); }}, []);": None,
+        },
+    ),
+)
 
 
 def user_menu() -> rx.Component:
+    # not modal: the page stays readable (not hidden from screen readers) while the menu is open;
+    # Escape, a click outside or moving focus away closes it
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
                 rx.icon("circle-user", size=18),
-                rx.text(AppState.user_name, class_name="cp-user-name"),
+                # the visible name is part of the button's name: "<name> Account menu"
+                rx.text.span(AppState.user_name, class_name="cp-user-name"),
+                rx.text.span(" ", t("nav.account_menu"), class_name="cp-visually-hidden"),
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
                 color_scheme="gray",
-                aria_label=t("nav.account_menu"),
             ),
         ),
         rx.menu.content(
@@ -146,7 +166,9 @@ def user_menu() -> rx.Component:
                 t("nav.sign_out_everywhere"),
                 on_click=AppState.ask_sign_out_everywhere,
             ),
+            custom_attrs={"container": _menu_layer},
         ),
+        modal=False,
     )
 
 
@@ -163,7 +185,7 @@ def sign_out_everywhere_dialog() -> rx.Component:
 
 
 def header(signed_in: bool) -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.hstack(
             rx.hstack(
                 brand(),
@@ -188,13 +210,13 @@ def header(signed_in: bool) -> rx.Component:
             margin="0 auto",
             padding_x=styles.SPACE_5,
         ),
-        as_="header",
+        rx.el.div(id=MENU_LAYER) if signed_in else rx.fragment(),
         style=styles.header,
     )
 
 
 def footer() -> rx.Component:
-    return rx.box(
+    return rx.el.footer(
         rx.hstack(
             rx.text(t("footer.tagline"), size="1", color=styles.MUTED_TEXT),
             rx.cond(
@@ -208,7 +230,6 @@ def footer() -> rx.Component:
             margin="0 auto",
             padding=styles.SPACE_5,
         ),
-        as_="footer",
     )
 
 
@@ -244,9 +265,8 @@ def shell(content: rx.Component, *, signed_in: bool = True) -> rx.Component:
     return rx.box(
         rx.el.a(t("common.skip_to_content"), href="#main", class_name="cp-skip-link"),
         header(signed_in),
-        rx.box(
+        rx.el.main(
             content,
-            as_="main",
             id="main",
             max_width=styles.MAX_WIDTH,
             margin="0 auto",
@@ -257,7 +277,6 @@ def shell(content: rx.Component, *, signed_in: bool = True) -> rx.Component:
         footer(),
         background=styles.PAGE_BG,
         min_height="100vh",
-        lang=AppState.locale,
     )
 
 
@@ -304,16 +323,20 @@ def page(
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def wrapped() -> rx.Component:
             body = render()
+            document_lang = DocumentLanguage.create(language=AppState.locale)
             if guard == "public":
-                return shell(body, signed_in=False)
+                return rx.fragment(document_lang, shell(body, signed_in=False))
             if guard == "admin":
                 inner = rx.cond(AdminGuardState.forbidden, forbidden(), body)
             else:
                 inner = body
-            return rx.cond(
-                AppState.is_hydrated & AppState.auth_checked & AppState.signed_in,
-                shell(rx.vstack(notice_banner(), inner, width="100%", spacing="4")),
-                loading_screen(),
+            return rx.fragment(
+                document_lang,
+                rx.cond(
+                    AppState.is_hydrated & AppState.auth_checked & AppState.signed_in,
+                    shell(rx.vstack(notice_banner(), inner, width="100%", spacing="4")),
+                    loading_screen(),
+                ),
             )
 
         wrapped.__name__ = render.__name__

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+# Radix colour scales; assets/styles.css darkens the steps that carry text (9-11) of teal, red,
+# green, orange, blue and amber so text on them meets WCAG AA contrast.
 ACCENT = "teal"
 GRAY = "slate"
 RADIUS = "medium"

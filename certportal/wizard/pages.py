@@ -742,6 +742,7 @@ def _missing() -> rx.Component:
         rx.link(t("wizard.my_runs"), href="/wizard"),
         style=styles.card,
         max_width=NARROW,
+        id="run-missing",
     )
 
 

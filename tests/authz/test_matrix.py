@@ -107,7 +107,6 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "PeopleState.ask_active": NOBODY,
     "PeopleState.cancel_confirm": NOBODY,
     "PeopleState.confirm_active": ADMIN,
-    "PeopleState.open_add": NOBODY,
     "PeopleState.set_add_open": NOBODY,
     "PeopleState.add_person": NOBODY,
     "TeamsAdminState.setvar": NOBODY,
