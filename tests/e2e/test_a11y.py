@@ -168,12 +168,21 @@ def csv_file_by_keyboard(page: Page, ids: dict[str, int]) -> Iterator[str]:
     itself is no stop: it has no role to announce), and Enter there opens the file chooser."""
     page.goto("/credentials/csv")
     settle(page)
-    page.locator("#csv-export").focus()
-    page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
-    assert page.locator("#csv-upload button").evaluate("(b) => b === document.activeElement"), (
-        f"Tab after the export button went to {focused}"
-    )
+    page.wait_for_load_state("networkidle")
+    upload = page.locator("#csv-upload button")
+    expect(upload).to_be_visible()
+    focused = ""
+    # a late re-render of the page (a loaded machine) can take the focus away once: try again;
+    # a wrong tab order fails every time
+    for _ in range(3):
+        page.locator("#csv-export").focus()
+        page.keyboard.press("Tab")
+        if upload.evaluate("(b) => b === document.activeElement"):
+            break
+        focused = page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+        page.wait_for_timeout(300)
+    else:
+        raise AssertionError(f"Tab after the export button went to {focused}")
     with page.expect_file_chooser():
         page.keyboard.press("Enter")
     yield "CSV import reached by keyboard"
