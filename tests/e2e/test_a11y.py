@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, FileChooser, Page, expect
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import DEMO, new_context, shot, sign_in, wait_home
@@ -167,6 +167,13 @@ def csv_file_by_keyboard(page: Page, ids: dict[str, int]) -> Iterator[str]:
     """From the export button, Tab goes to the drop zone's "choose a file" button (the zone
     itself is no stop: it has no role to announce), and Enter there opens the file chooser."""
     page.goto("/credentials/csv")
+
+    # file choosers are intercepted from now on (switching that on is not awaited by Playwright:
+    # done in expect_file_chooser, it can come after the Enter that opens the chooser)
+    def ignore(chooser: FileChooser) -> None:
+        return None
+
+    page.on("filechooser", ignore)
     settle(page)
     page.wait_for_load_state("networkidle")
     upload = page.locator("#csv-upload button")
@@ -185,6 +192,7 @@ def csv_file_by_keyboard(page: Page, ids: dict[str, int]) -> Iterator[str]:
         raise AssertionError(f"Tab after the export button went to {focused}")
     with page.expect_file_chooser():
         page.keyboard.press("Enter")
+    page.remove_listener("filechooser", ignore)
     yield "CSV import reached by keyboard"
 
 

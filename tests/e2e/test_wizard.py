@@ -234,10 +234,10 @@ def test_identity_map_warns_and_prefills_the_wizard(page: Page) -> None:
     wait_home(page)
     use_english(page)
     page.goto("/identity")
-    page.get_by_label("MCID of your certification profile").fill("123456789")
+    page.get_by_label("MCID of your certification profile", exact=True).fill("123456789")
     page.get_by_label("Partner Center user", exact=True).fill(f"daisuke.ito{DEMO}")
-    page.get_by_label("MCID associated in Partner Center").fill("987654321")
-    page.get_by_label("Microsoft Learn profile(s)").fill(
+    page.get_by_label("MCID associated in Partner Center", exact=True).fill("987654321")
+    page.get_by_label("Microsoft Learn profile(s)", exact=True).fill(
         "learn/daisuke-personal\nlearn/daisuke-work"
     )
     page.get_by_role("button", name="Save").click()
@@ -245,10 +245,12 @@ def test_identity_map_warns_and_prefills_the_wizard(page: Page) -> None:
     expect(page.locator(".cp-identity-warning")).to_have_count(2)
     expect(page.locator(".cp-identity-warning").first).to_contain_text("another MCID")
     shot(page, "identity-en")
-    page.get_by_label("MCID of your certification profile").fill("12ab")
+    page.get_by_label("MCID of your certification profile", exact=True).fill("12ab")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("An MCID is 4 to 20 digits.")).to_be_visible()
-    expect(page.get_by_label("MCID of your certification profile")).to_have_value("12ab")
+    expect(page.get_by_label("MCID of your certification profile", exact=True)).to_have_value(
+        "12ab"
+    )
 
     start(page)
     pick_certification(page, "az-104", "AZ-104")
