@@ -185,7 +185,7 @@ def test_credential_dates(raw: str) -> None:
     except ValueError:
         return
     assert credential_rules.parse_date(day.isoformat()) == day
-    assert credential_rules.parse_date(f"{day.year}/{day.month}/{day.day}") == day
+    assert credential_rules.parse_date(f"{day.year:04d}/{day.month}/{day.day}") == day
 
 
 @examples(100)

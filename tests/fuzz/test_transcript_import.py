@@ -135,7 +135,9 @@ def transcript_data() -> st.SearchStrategy[Any]:
 def check_transcript(t: Transcript) -> None:
     texts = [t.user_name, t.legal_name, t.mcid, t.contact_email, *t.applied_skills]
     for c in t.certifications:
-        texts += [c.name, c.certification_number, c.status]
+        texts += [c.name, c.certification_number]
+        # the status is case-folded after the cut ("ß" becomes "ss") and only compared
+        assert not controls(c.status) and len(c.status) <= 3 * MAX_TEXT
         for day in (c.earned_on, c.expires_on):
             assert day is None or day.year >= 1990
     for e in t.exams:
