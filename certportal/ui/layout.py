@@ -325,7 +325,17 @@ def page(
             body = render()
             document_lang = DocumentLanguage.create(language=AppState.locale)
             if guard == "public":
-                return rx.fragment(document_lang, shell(body, signed_in=False))
+                # the language is known once the session is checked (the person's, their cookie's
+                # or their browser's): until then a loading screen, not a page in the wrong language
+                # (nor, for someone already signed in, a sign-in form that is about to go away)
+                return rx.fragment(
+                    document_lang,
+                    rx.cond(
+                        AppState.is_hydrated & AppState.auth_checked,
+                        shell(body, signed_in=False),
+                        loading_screen(),
+                    ),
+                )
             if guard == "admin":
                 inner = rx.cond(AdminGuardState.forbidden, forbidden(), body)
             else:

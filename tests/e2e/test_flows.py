@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
 from tests.e2e.conftest import DEMO, new_context, shot, sign_in, sign_out, use_english, wait_home
 from tests.e2e.server import RunningApp
@@ -59,6 +59,47 @@ def test_first_visit_follows_the_browser_language(browser: Browser, app: Running
     page.goto("/login")
     expect(page.get_by_role("heading", name="サインイン")).to_be_visible()
     shot(page, "login-ja")
+    context.close()
+
+
+def test_a_sign_in_page_waits_for_its_language_instead_of_flashing_the_other_one(
+    browser: Browser, app: RunningApp
+) -> None:
+    """The built page is in Japanese; an English browser must not see (nor a screen reader read)
+    it before the server has said which language this visitor gets. The server's answers are held
+    back here, so the moment between hydration and the session check lasts as long as we like."""
+    context = new_context(browser, app, locale="en-US")
+    held: list[str | bytes] = []
+    clients: list[WebSocketRoute] = []
+    holding = [True]
+
+    def hold_answers(client: WebSocketRoute) -> None:
+        clients.append(client)
+
+        def answer(message: str | bytes) -> None:
+            if holding[0]:
+                held.append(message)
+            else:
+                client.send(message)
+
+        client.connect_to_server().on_message(answer)
+
+    context.route_web_socket(re.compile(r"/_event"), hold_answers)
+    page = context.new_page()
+    page.goto("/login")
+    expect(page.get_by_role("status")).to_be_visible()
+    for _ in range(400):  # until the server has answered (its answer waits here)
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the server never answered"
+    expect(page.locator("main")).to_have_count(0)
+    expect(page.get_by_role("heading", name="サインイン")).to_have_count(0)
+    holding[0] = False
+    for message in held:
+        clients[0].send(message)
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
     context.close()
 
 
