@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
@@ -60,7 +62,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 @cache
@@ -86,6 +89,47 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
                 log.warning("database unreachable: %s", exc)
                 raise Unavailable("error.database_unavailable") from exc
             raise
+
+
+_twins: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_twins_lock = threading.Lock()
+
+
+def _unpinged(engine: Engine) -> Engine:
+    """The engine's twin whose pool does not ping a connection before handing it out (one round
+    trip saved), for :func:`statement_scope`: a connection found broken there costs only the
+    shortcut — its caller then goes the long way, through the pinging pool. A small pool,
+    disposed with the engine."""
+    if engine.dialect.name == "sqlite":
+        return engine  # nothing to ping
+    with _twins_lock:
+        twin = _twins.get(engine)
+        if twin is None:
+            twin = make_engine(
+                engine.url.render_as_string(hide_password=False),
+                pool_pre_ping=False,
+                pool_size=2,
+            )
+            event.listen(engine, "engine_disposed", lambda _engine: twin.dispose())
+            _twins[engine] = twin
+    return twin
+
+
+@contextmanager
+def statement_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for one statement that is its own transaction (no BEGIN, no COMMIT: one round
+    trip). Only for a statement that is complete on its own, such as an UPDATE whose WHERE checks
+    everything it relies on; errors are converted as in :func:`session_scope`."""
+    try:
+        with _unpinged(engine or get_engine()).connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            with Session(connection) as session:
+                yield session
+    except BaseException as exc:
+        if _unreachable(exc):
+            log.warning("database unreachable: %s", exc)
+            raise Unavailable("error.database_unavailable") from exc
+        raise
 
 
 def _unreachable(exc: BaseException) -> bool:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from certportal import db as db_module
@@ -142,3 +142,22 @@ def admin(session: Session) -> Principal:
 @pytest.fixture
 def member(session: Session) -> Principal:
     return make_user(session, "member@example.com", Role.MEMBER, "Member Person")
+
+
+@pytest.fixture
+def statements() -> Iterator[list[tuple[str, bool]]]:
+    """Every statement sent on any engine (the quick one has its own pool), with whether its
+    connection was in autocommit (no BEGIN before it, no COMMIT after)."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn: Connection, _cursor: object, statement: str, *_: object) -> None:
+        dbapi = conn.connection.dbapi_connection
+        if type(dbapi).__module__.startswith("psycopg"):
+            autocommit = bool(getattr(dbapi, "autocommit", False))
+        else:  # sqlite3: no isolation level = autocommit
+            autocommit = getattr(dbapi, "isolation_level", "") is None
+        seen.append((statement.split()[0].upper(), autocommit))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", record)

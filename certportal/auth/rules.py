@@ -173,6 +173,14 @@ def should_touch(*, last_seen_at: datetime, now: datetime, policy: SessionPolicy
     return now - last_seen_at >= policy.touch_every
 
 
+def quiet_session_bounds(*, now: datetime, policy: SessionPolicy) -> tuple[datetime, datetime]:
+    """``(created after, last seen after)``: a session not revoked, created after the first and
+    last seen after the second is active and needs no touch at ``now`` — what a one-statement
+    check may accept without reading the row. Anything else takes the full path, which tells
+    why (expired, revoked) or records the activity."""
+    return now - policy.absolute, now - min(policy.idle, policy.touch_every)
+
+
 def require_active_session(status: SessionStatus) -> None:
     if status is not SessionStatus.ACTIVE:
         raise AuthError("error.session_expired")

@@ -12,8 +12,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete, func
+from sqlalchemy import ScalarSelect, bindparam, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -269,6 +270,52 @@ def authenticate(session: Session, *, token: str, now: datetime | None = None) -
         row.last_seen_at = moment
         session.add(row)
     return _principal(user, memberships)
+
+
+@cache
+def quiet_session_user(*, locale_set: bool) -> ScalarSelect[int]:
+    """The person behind a session token, as a subquery for a statement that authenticates and
+    acts at once. Bound parameters: ``token_hash`` (:func:`hash_token`), ``created_after`` and
+    ``seen_after`` (:func:`quiet_session_params`) and, with ``locale_set``, ``locale``.
+
+    It finds only an active person whose stored language is still the one the caller worked with
+    (``locale``, or none chosen), with a session that is active and needs no touch (see
+    :func:`rules.quiet_session_bounds`); otherwise it is empty (NULL) and the statement does
+    nothing, so the caller takes the full path through :func:`authenticate`. Built once: the
+    hot events reuse it."""
+    user_locale = (
+        col(User.locale) == bindparam("locale") if locale_set else col(User.locale).is_(None)
+    )
+    return (
+        select(LoginSession.user_id)
+        .join(User, col(User.id) == col(LoginSession.user_id))
+        .where(
+            col(LoginSession.token_hash) == bindparam("token_hash"),
+            col(LoginSession.revoked_at).is_(None),
+            col(LoginSession.created_at) > bindparam("created_after"),
+            col(LoginSession.last_seen_at) > bindparam("seen_after"),
+            col(User.is_active).is_(True),
+            user_locale,
+        )
+        .scalar_subquery()
+    )
+
+
+def quiet_session_params(
+    token: str, *, locale: str | None, now: datetime | None = None
+) -> dict[str, object]:
+    """The values for :func:`quiet_session_user`."""
+    created_after, seen_after = rules.quiet_session_bounds(
+        now=now or utcnow(), policy=session_policy()
+    )
+    params: dict[str, object] = {
+        "token_hash": hash_token(token),
+        "created_after": created_after,
+        "seen_after": seen_after,
+    }
+    if locale is not None:
+        params["locale"] = locale
+    return params
 
 
 def sign_out(session: Session, *, token: str, now: datetime | None = None) -> None:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from certportal.auth import service as auth_service
 from certportal.auth.policy import Principal
-from certportal.db import session_scope
+from certportal.db import session_scope, statement_scope
 from certportal.errors import AuthError, CertportalError
 from certportal.i18n.catalog import (
     locale_from_accept_language,
@@ -139,6 +139,13 @@ class AppState(rx.State):
         path = self.router.url.path or "/"
         target = "/login" if path in ("/", "") else f"/login?next={quote(path)}"
         return rx.redirect(target)
+
+    @contextmanager
+    def _statement(self) -> Iterator[Session]:
+        """A database session for one statement that authenticates by itself (see
+        ``db.statement_scope``): for the few hot events whose service does that."""
+        with statement_scope() as session:
+            yield session
 
     def _on_auth_error(self) -> rx.event.EventSpec:
         self.session_token = ""

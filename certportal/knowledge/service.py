@@ -48,6 +48,14 @@ _LIGHT = (
 )
 
 
+def cached_bundle(digest: str) -> Bundle | None:
+    """The parsed bundle of the documents with this digest, if this process has it."""
+    if not digest:
+        return None
+    with _cache_lock:
+        return _cache.get(digest)
+
+
 def _bundle_of(version: KnowledgeVersion) -> Bundle:
     if version.content_digest:
         with _cache_lock:

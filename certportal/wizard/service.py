@@ -7,10 +7,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 
+from sqlalchemy import Table, Update, bindparam, update
 from sqlmodel import Session, col, select
 
 from certportal.audit import service as audit
+from certportal.auth import service as auth_service
 from certportal.auth.policy import Principal
 from certportal.clock import utcnow
 from certportal.errors import InvalidInput, NotFound
@@ -56,12 +59,16 @@ def _certification_number(session: Session, run: WizardRun) -> str:
     return row.certification_number if row is not None and row.user_id == run.user_id else ""
 
 
-def _answers(run: WizardRun) -> dict[str, str]:
+def _answers_text(text: str) -> dict[str, str] | None:
     try:
-        data = json.loads(run.answers)
+        data = json.loads(text)
     except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        return None
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else None
+
+
+def _answers(run: WizardRun) -> dict[str, str]:
+    return _answers_text(run.answers) or {}
 
 
 def _today(run: WizardRun, today: date, locale: str) -> date:
@@ -204,6 +211,104 @@ def answer(
     return replace(
         ctx, answers=answers, walk=engine.walk(ctx.bundle, answers, today=when), today=when
     )
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a question page was built from: enough to record its answer in one statement."""
+
+    run_id: int
+    answers: str  # the run's answers as read (its JSON text)
+    digest: str  # its knowledge version's content digest
+    locale: str | None  # the person's stored language (their "today" follows it)
+
+
+def seen(ctx: RunContext, actor: Principal) -> Seen:
+    return Seen(
+        run_id=ctx.run.id or 0,
+        answers=ctx.run.answers,
+        digest=ctx.version.content_digest or "",
+        locale=actor.locale,
+    )
+
+
+@dataclass(frozen=True)
+class Quick:
+    walk: engine.Walk
+    answers: str  # the answers as now saved
+
+
+@cache
+def _quick_update(*, locale_set: bool) -> Update:
+    """The one statement of :func:`quick_answer`, built once (bound parameters only)."""
+    run: Table = WizardRun.__table__  # type: ignore[attr-defined]
+    return (
+        update(run)
+        .where(
+            run.c.id == bindparam("run_id"),
+            run.c.status == IN_PROGRESS,
+            run.c.answers == bindparam("seen_answers"),
+            run.c.user_id == auth_service.quiet_session_user(locale_set=locale_set),
+        )
+        .values(
+            answers=bindparam("new_answers"),
+            certification_id=bindparam("certification_id"),
+            updated_at=bindparam("updated_at"),
+        )
+        .returning(run.c.id)
+    )
+
+
+def quick_answer(
+    session: Session,
+    *,
+    token: str,
+    seen: Seen,
+    question_id: str,
+    value: str,
+    now: datetime | None = None,
+) -> Quick | None:
+    """Record one answer in a single statement that also authenticates, or None.
+
+    The common case — my run, still in progress and unchanged since its page was built, a
+    session that is active and needs no touch, a valid answer to a question on the path — is
+    one UPDATE whose WHERE checks all of it (meant for :func:`db.statement_scope`: no BEGIN, no
+    COMMIT). Anything else (the run changed elsewhere or finished, the session expired or due a
+    touch, an answer to refuse, the knowledge version not parsed in this process) changes nothing
+    and returns None: :func:`answer` then does the same the long way and says what is wrong."""
+    bundle = knowledge.cached_bundle(seen.digest)
+    if bundle is None or not seen.run_id:
+        return None
+    moment = now or utcnow()
+    today = local_today(seen.locale or "ja", moment)
+    before = _answers_text(seen.answers)
+    if before is None or question_id not in engine.walk(bundle, before, today=today).path:
+        return None
+    try:
+        clean = engine.validate_answer(bundle, question_id, value, today=today)
+    except engine.AnswerError:
+        return None
+    answers = {**before, question_id: clean}
+    text = json.dumps(answers)
+    # straight to the connection: a Core statement, built once (its cache key is computed once)
+    saved = (
+        session.connection()
+        .execute(
+            _quick_update(locale_set=seen.locale is not None),
+            {
+                "run_id": seen.run_id,
+                "seen_answers": seen.answers,
+                "new_answers": text,
+                "certification_id": answers.get(bundle.linkage.certification_question, ""),
+                "updated_at": moment,
+                **auth_service.quiet_session_params(token, locale=seen.locale, now=moment),
+            },
+        )
+        .first()
+    )
+    if saved is None:
+        return None
+    return Quick(walk=engine.walk(bundle, answers, today=today), answers=text)
 
 
 def finish(

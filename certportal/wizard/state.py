@@ -172,6 +172,13 @@ class WizardState(AppState):
     copied: str = ""
     form_key: str = ""
     last_question: str = ""
+    # what the question page was built from (backend only): its answer is then saved in one
+    # statement (service.quick_answer), or the long way when anything changed since
+    _seen_run: int = 0
+    _seen_answers: str = ""
+    _seen_digest: str = ""
+    _seen_locale: str = ""
+    _seen_locale_set: bool = False
 
     @rx.var
     def filtered_certs(self) -> list[CertChoice]:
@@ -248,6 +255,7 @@ class WizardState(AppState):
         self.cert_filter = ""
         self.changing = self.router.url.query_parameters.get("change") == "1"
         run_id, step = self._target()
+        self._remember_seen(None)
         try:
             with self._acting() as (session, actor):
                 ctx = service.context(session, actor=actor, run_id=run_id)
@@ -261,7 +269,47 @@ class WizardState(AppState):
         if target != step:
             return rx.redirect(f"/wizard/{run_id}/{target}", replace=True)
         self._show(ctx, target)
+        if self.view == "question":
+            self._remember_seen(service.seen(ctx, actor))
         return None
+
+    def _remember_seen(self, seen: service.Seen | None) -> None:
+        self._seen_run = seen.run_id if seen else 0
+        self._seen_answers = seen.answers if seen else ""
+        self._seen_digest = seen.digest if seen else ""
+        self._seen_locale = (seen.locale or "") if seen else ""
+        self._seen_locale_set = bool(seen and seen.locale is not None)
+
+    def _seen(self) -> service.Seen | None:
+        if not self._seen_run or self._seen_run != self.run_id:
+            return None
+        return service.Seen(
+            run_id=self._seen_run,
+            answers=self._seen_answers,
+            digest=self._seen_digest,
+            locale=self._seen_locale if self._seen_locale_set else None,
+        )
+
+    def _quick(self, question_id: str, value: str) -> engine.Walk | None:
+        """The answer saved in one statement, if nothing changed since the page was built."""
+        seen = self._seen()
+        if seen is None:
+            return None
+        try:
+            with self._statement() as session:
+                quick = service.quick_answer(
+                    session,
+                    token=self.session_token,
+                    seen=seen,
+                    question_id=question_id,
+                    value=value,
+                )
+        except CertportalError:
+            return None  # the long way says what is wrong
+        if quick is None:
+            return None
+        self._seen_answers = quick.answers
+        return quick.walk
 
     def _attempt(
         self, action: Callable[[], service.RunContext]
@@ -283,8 +331,6 @@ class WizardState(AppState):
 
     def _answer(self, value: str) -> Iterator[rx.event.EventSpec | None]:
         self.error = ""
-        self.busy = True
-        yield None
         question_id = self.question.id
 
         def act() -> service.RunContext:
@@ -293,16 +339,22 @@ class WizardState(AppState):
                     session, actor=actor, run_id=self.run_id, question_id=question_id, value=value
                 )
 
-        ctx, event = self._attempt(act)
-        if ctx is None:
-            # keep what was typed: the field shows it again with the error
-            self.question = dataclasses.replace(
-                self.question, value=value[:100] if value != UNKNOWN else ""
-            )
-            yield event
-            return
+        walk = self._quick(question_id, value)
+        if walk is None:
+            # the long way takes a moment (and says what is wrong, if anything): show it working
+            self.busy = True
+            yield None
+            ctx, event = self._attempt(act)
+            if ctx is None:
+                # keep what was typed: the field shows it again with the error
+                self.question = dataclasses.replace(
+                    self.question, value=value[:100] if value != UNKNOWN else ""
+                )
+                yield event
+                return
+            walk = ctx.walk
         changing = self.changing or self.router.url.query_parameters.get("change") == "1"
-        target = engine.next_step(ctx.walk, question_id, changing=changing)
+        target = engine.next_step(walk, question_id, changing=changing)
         self.view = ""
         yield rx.redirect(f"/wizard/{self.run_id}/{target}")
 

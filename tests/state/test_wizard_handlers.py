@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from reflex.istate.data import RouterData
 from reflex.state import State
 from sqlmodel import Session
 
@@ -122,3 +123,66 @@ def test_sign_out_forgets_what_the_pages_held(root: State, session: Session) -> 
     run(app.sign_out())
     assert state.form.certiport_username == "" and state.version == 0
     assert app.locale == "en" and app.notice == "auth.signed_out" and not app.signed_in
+
+
+def _on_page(root: State, path: str) -> None:
+    """The browser is on ``path`` (what Reflex sets from each event's router data)."""
+    root.router = RouterData.from_router_data(
+        {"pathname": path, "asPath": path, "headers": {"origin": "http://localhost:3000"}}
+    )
+
+
+def test_an_answer_on_an_unchanged_page_is_one_statement_and_goes_on(
+    root: State, session: Session, statements: list[tuple[str, bool]]
+) -> None:
+    person = make_user(session, "person@example.com")
+    run_row = wizard.start(session, actor=person)
+    session.commit()
+    state = sub(root, WizardState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    _on_page(root, f"/wizard/{run_row.id}/certification")
+    run(state.require_member())
+    run(state.load())
+    assert state.view == "question" and state.question.id == "certification"
+    statements.clear()
+    events = run(state.submit({"answer": "AZ-104"}))
+    assert redirect_target(events) == f"/wizard/{run_row.id}/earned_on"
+    assert statements == [("UPDATE", True)]  # saved and authenticated at once
+    assert state.busy is False  # nothing to wait for: no "saving" shown
+    session.expire_all()
+    assert wizard.context(session, actor=person, run_id=run_row.id or 0).answers == {
+        "certification": "AZ-104"
+    }
+
+
+def test_an_answer_on_a_page_changed_in_another_tab_goes_the_long_way(
+    root: State, session: Session, statements: list[tuple[str, bool]]
+) -> None:
+    person = make_user(session, "person@example.com")
+    run_row = wizard.start(session, actor=person, certification_id="AZ-104")
+    session.commit()
+    assert run_row.id is not None
+    state = sub(root, WizardState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    _on_page(root, f"/wizard/{run_row.id}/certification")
+    run(state.require_member())
+    run(state.load())
+    # another tab answers further; this page still shows the certification question
+    wizard.answer(
+        session, actor=person, run_id=run_row.id, question_id="earned_on", value="2024-02-10"
+    )
+    session.commit()
+    statements.clear()
+    result = state.submit({"answer": "AZ-900"})
+    first = next(result)  # the long way shows that it is working before it starts
+    assert first is None and state.busy is True
+    events = run(result)
+    assert redirect_target(events) == f"/wizard/{run_row.id}/earned_on"
+    assert [verb for verb, _ in statements].count("UPDATE") == 2  # tried, then the long way
+    session.expire_all()
+    assert wizard.context(session, actor=person, run_id=run_row.id).answers == {
+        "certification": "AZ-900",
+        "earned_on": "2024-02-10",
+    }

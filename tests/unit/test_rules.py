@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from certportal.auth import rules
 from certportal.auth.rules import SessionPolicy, SessionStatus
@@ -385,3 +387,35 @@ def test_throttle_order_of_failures_does_not_matter() -> None:
     latest = T0 - timedelta(seconds=5)
     failures = [latest, *(T0 - timedelta(minutes=m) for m in (1, 2, 3, 4))]
     assert rules.throttle_wait(failures, T0) == timedelta(seconds=25)
+
+
+_minutes = st.integers(min_value=0, max_value=60 * 24 * 10)
+
+
+@given(
+    created_ago=_minutes,
+    seen_ago=_minutes,
+    idle=st.integers(min_value=1, max_value=60 * 24),
+    absolute=st.integers(min_value=1, max_value=60 * 24 * 8),
+    touch=st.integers(min_value=0, max_value=120),
+    seconds=st.integers(min_value=-59, max_value=59),
+)
+def test_quiet_session_bounds_accept_exactly_the_active_sessions_needing_no_touch(
+    created_ago: int, seen_ago: int, idle: int, absolute: int, touch: int, seconds: int
+) -> None:
+    """What the one-statement check accepts (inside both bounds) is what the full check accepts
+    without writing anything: active and not due a touch — no more, no less, to the second."""
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    policy = SessionPolicy(
+        idle=timedelta(minutes=idle),
+        absolute=timedelta(minutes=absolute),
+        touch_every=timedelta(minutes=touch),
+    )
+    created = now - timedelta(minutes=created_ago, seconds=seconds)
+    seen = max(created, now - timedelta(minutes=seen_ago, seconds=-seconds))
+    created_after, seen_after = rules.quiet_session_bounds(now=now, policy=policy)
+    quiet = created > created_after and seen > seen_after
+    full = rules.session_status(
+        created_at=created, last_seen_at=seen, revoked_at=None, now=now, policy=policy
+    ) is SessionStatus.ACTIVE and not rules.should_touch(last_seen_at=seen, now=now, policy=policy)
+    assert quiet == full

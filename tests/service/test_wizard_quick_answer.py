@@ -1,0 +1,197 @@
+"""The wizard's one-statement answer (``wizard.quick_answer``), on every database.
+
+It must save exactly what the long way (``wizard.answer``) saves, in a single statement that is its
+own transaction, and do nothing at all — leaving the long way to say why — whenever anything it
+relies on is not so: the session, the person, the run as the page saw it, the answer itself."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from certportal.auth import service as auth_service
+from certportal.auth.models import LoginSession, User
+from certportal.auth.policy import Principal
+from certportal.db import statement_scope
+from certportal.demo.seed import SEED_STORY as SEED
+from certportal.wizard import service as wizard
+from certportal.wizard.models import DONE, WizardRun
+from tests.conftest import make_user
+
+# 2026-11-23 10:00 in Japan: the day is the same where the person is and in UTC
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+SOON = NOW + timedelta(seconds=30)  # within the minute after the session was last seen
+
+
+@pytest.fixture
+def person(session: Session) -> Principal:
+    return make_user(session, "person@example.com")
+
+
+@pytest.fixture
+def token(session: Session, person: Principal) -> str:
+    user = session.get(User, person.user_id)
+    assert user is not None
+    signed = auth_service._start_session(session, user, NOW)
+    session.commit()
+    return signed.token
+
+
+def page_seen(session: Session, actor: Principal, run_id: int) -> wizard.Seen:
+    """What a question page is built from (it also parses the knowledge version)."""
+    ctx = wizard.context(session, actor=actor, run_id=run_id, today=NOW.date())
+    session.commit()
+    return wizard.seen(ctx, actor)
+
+
+def quick(
+    engine: Engine, token: str, seen: wizard.Seen, question: str, value: str, now: datetime = SOON
+) -> wizard.Quick | None:
+    with statement_scope(engine) as s:
+        return wizard.quick_answer(
+            s, token=token, seen=seen, question_id=question, value=value, now=now
+        )
+
+
+def stored(session: Session, run_id: int) -> WizardRun:
+    session.expire_all()
+    row = session.get(WizardRun, run_id)
+    assert row is not None
+    return row
+
+
+def test_the_seed_story_answered_quickly_saves_what_the_long_way_saves(
+    engine: Engine, session: Session, person: Principal, token: str
+) -> None:
+    quick_run = wizard.start(session, actor=person)
+    long_run = wizard.start(session, actor=person)
+    session.commit()
+    assert quick_run.id is not None and long_run.id is not None
+    for question, value in SEED.items():
+        seen = page_seen(session, person, quick_run.id)
+        done = quick(engine, token, seen, question, value)
+        assert done is not None, question
+        long = wizard.answer(
+            session,
+            actor=person,
+            run_id=long_run.id,
+            question_id=question,
+            value=value,
+            today=NOW.date(),
+        )
+        session.commit()
+        assert done.walk == long.walk
+        assert json.loads(done.answers) == long.answers
+        row = stored(session, quick_run.id)
+        assert row.answers == done.answers
+        assert row.certification_id == stored(session, long_run.id).certification_id
+    assert done.walk.complete
+
+
+def test_it_is_one_statement_without_begin_or_commit(
+    engine: Engine,
+    session: Session,
+    person: Principal,
+    token: str,
+    statements: list[tuple[str, bool]],
+) -> None:
+    run = wizard.start(session, actor=person)
+    session.commit()
+    assert run.id is not None
+    seen = page_seen(session, person, run.id)
+    statements.clear()
+    assert quick(engine, token, seen, "certification", "AZ-104") is not None
+    assert statements == [("UPDATE", True)]
+    # and it is committed: another connection sees it
+    assert json.loads(stored(session, run.id).answers) == {"certification": "AZ-104"}
+
+
+def test_the_same_page_may_answer_again_with_what_it_saved(
+    engine: Engine, session: Session, person: Principal, token: str
+) -> None:
+    run = wizard.start(session, actor=person)
+    session.commit()
+    assert run.id is not None
+    seen = page_seen(session, person, run.id)
+    first = quick(engine, token, seen, "certification", "AZ-104")
+    assert first is not None
+    # a double click: the page now holds what it saved
+    again = quick(engine, token, replace(seen, answers=first.answers), "certification", "AZ-900")
+    assert again is not None
+    assert json.loads(stored(session, run.id).answers) == {"certification": "AZ-900"}
+
+
+REFUSALS = (
+    "revoked",
+    "absolute",
+    "touch_due",
+    "deactivated",
+    "someone_else",
+    "changed_elsewhere",
+    "finished",
+    "not_parsed",
+    "invalid_answer",
+    "not_on_path",
+    "language_changed",
+    "no_run",
+)
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+def test_anything_not_as_the_page_saw_it_changes_nothing(
+    case: str, engine: Engine, session: Session, person: Principal, token: str
+) -> None:
+    run = wizard.start(session, actor=person, certification_id="AZ-104")
+    session.commit()
+    assert run.id is not None
+    seen = page_seen(session, person, run.id)
+    question, value, now = "earned_on", "2024-02-10", SOON
+    login = session.exec(select(LoginSession)).one()
+    user = session.get(User, person.user_id)
+    assert user is not None
+    if case == "revoked":
+        login.revoked_at = NOW
+    elif case == "absolute":
+        login.created_at = SOON - auth_service.session_policy().absolute
+    elif case == "touch_due":
+        now = NOW + timedelta(minutes=1)
+    elif case == "deactivated":
+        user.is_active = False
+    elif case == "someone_else":
+        other = make_user(session, "other@example.com")
+        theirs = wizard.start(session, actor=other, certification_id="AZ-104")
+        session.commit()
+        assert theirs.id is not None
+        seen = replace(page_seen(session, other, theirs.id), locale=person.locale)
+        run = theirs
+    elif case == "changed_elsewhere":
+        wizard.answer(
+            session, actor=person, run_id=run.id, question_id="earned_on", value="2024-01-05"
+        )
+    elif case == "finished":
+        row = session.get(WizardRun, run.id)
+        assert row is not None
+        row.status = DONE
+    elif case == "not_parsed":
+        seen = replace(seen, digest="0" * 64)
+    elif case == "invalid_answer":
+        value = "2024-02-31"
+    elif case == "not_on_path":
+        question = "pc_associated"  # a question further down, not yet on the path
+    elif case == "language_changed":
+        user.locale = "en"
+    elif case == "no_run":
+        seen = replace(seen, run_id=0)
+    session.add(login)
+    session.add(user)
+    session.commit()
+    before = stored(session, run.id or 0)
+    answers, updated = before.answers, before.updated_at
+    assert quick(engine, token, seen, question, value, now) is None
+    after = stored(session, run.id or 0)
+    assert (after.answers, after.updated_at) == (answers, updated)
