@@ -104,6 +104,20 @@ async def answer(client: ReflexClient, value: str) -> tuple[float, str]:
     return updates[-1].at - sent, updates[-1].redirect() or ""
 
 
+def _server_cpu(app: harness.ScaledApp) -> float:
+    """CPU seconds (user + system) the server's processes have used so far."""
+    import psutil
+
+    total = 0.0
+    for pid in [app.process.pid, *app.worker_pids()]:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 @dataclass
 class Samples:
     floor: list[float] = field(default_factory=list)
@@ -137,8 +151,13 @@ async def closed_loop(base_url: str, tokens: list[str], rounds: int) -> Samples:
 
 @dataclass
 class SessionRun:
-    events: list[float] = field(default_factory=list)
-    answers: list[float] = field(default_factory=list)
+    events: list[float] = field(default_factory=list)  # everything below
+    answers: list[float] = field(default_factory=list)  # one event each
+    confirms: list[float] = field(default_factory=list)  # one event each
+    # a page change: the browser's two events, on which the framework chains the page's
+    # on_load handlers (here the session check and the page's load) and the hydrated flag
+    pages: list[float] = field(default_factory=list)
+    openings: list[float] = field(default_factory=list)  # connect, start a diagnosis, its page
     completed: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -157,7 +176,8 @@ async def diagnoses(base_url: str, tokens: list[str], seed: int = 7) -> SessionR
             await asyncio.sleep(arrivals[token])  # people do not all arrive in the same instant
             started = time.perf_counter()
             run_id = await open_wizard(client)
-            result.events.append(time.perf_counter() - started)
+            result.openings.append(time.perf_counter() - started)
+            result.events.append(result.openings[-1])
             for step, value in ANSWERS:
                 await asyncio.sleep(next(waits))
                 if client.path.rstrip("/").split("/")[-1] != step:
@@ -167,17 +187,20 @@ async def diagnoses(base_url: str, tokens: list[str], seed: int = 7) -> SessionR
                 result.answers.append(took)
                 started = time.perf_counter()
                 await client.navigate(target)
-                result.events.append(time.perf_counter() - started)
+                result.pages.append(time.perf_counter() - started)
+                result.events.append(result.pages[-1])
             await asyncio.sleep(next(waits))
             sent = await client.send(CONFIRM)
             updates = await client.until(lambda u: u.redirect() is not None)
-            result.events.append(updates[-1].at - sent)
+            result.confirms.append(updates[-1].at - sent)
+            result.events.append(result.confirms[-1])
             target = updates[-1].redirect() or ""
             if target != f"/wizard/{run_id}/result":
                 raise AssertionError(f"confirm went to {target}")
             started = time.perf_counter()
             page = await client.navigate(target)
-            result.events.append(time.perf_counter() - started)
+            result.pages.append(time.perf_counter() - started)
+            result.events.append(result.pages[-1])
             view = next((u.value(WIZARD, "view") for u in page if u.value(WIZARD, "view")), "")
             if view != "result":
                 raise AssertionError(f"result page shows {view!r}")
@@ -221,7 +244,15 @@ def run(workers: int | None, rounds_single: int, rounds_many: int, sessions: int
         asyncio.run(closed_loop(app.url, tokens[:1], 20))  # warm up every code path once
         single = asyncio.run(closed_loop(app.url, tokens[:1], rounds_single))
         many = asyncio.run(closed_loop(app.url, tokens[:50], rounds_many))
+        # where the two cores went during the 200 sessions: the server's workers, and this
+        # process (the load generator, which shares the machine with them)
+        server_before, own_before, wall_before = _server_cpu(app), time.process_time(), time.time()
         people = asyncio.run(diagnoses(app.url, tokens[:sessions]))
+        cpu = {
+            "wall_s": round(time.time() - wall_before, 1),
+            "server_workers_cpu_s": round(_server_cpu(app) - server_before, 1),
+            "load_generator_cpu_s": round(time.process_time() - own_before, 1),
+        }
     finally:
         app.stop()
         if pg and redis:
@@ -248,6 +279,10 @@ def run(workers: int | None, rounds_single: int, rounds_many: int, sessions: int
             "error_samples": people.errors[:5],
             "every_event": summary(people.events),
             "answers": summary(people.answers),
+            "confirms": summary(people.confirms),
+            "page_changes": summary(people.pages),
+            "openings": summary(people.openings),
+            "cpu": cpu,
         },
     }
     out["targets"] = {
@@ -273,6 +308,9 @@ def table(out: dict) -> str:
         ("50 clients", "wizard next", out["fifty_clients"]["next"]),
         (f"{out['sessions']['people']} sessions", "every event", out["sessions"]["every_event"]),
         (f"{out['sessions']['people']} sessions", "answers", out["sessions"]["answers"]),
+        (f"{out['sessions']['people']} sessions", "confirm", out["sessions"]["confirms"]),
+        (f"{out['sessions']['people']} sessions", "page changes", out["sessions"]["page_changes"]),
+        (f"{out['sessions']['people']} sessions", "opening", out["sessions"]["openings"]),
     ]
     lines = [
         f"event latency — {out['setup']}, {out['workers']} worker(s)",
@@ -291,6 +329,12 @@ def table(out: dict) -> str:
         f"sessions: {s['completed']}/{s['people']} completed, {s['errors']} errors, "
         f"p95 {t['sessions_p95_vs_floor']}× the 1-client floor — "
         f"target 0 errors, ≤ {TARGET_SESSIONS}×"
+    )
+    c, cores = s["cpu"], os.cpu_count() or 1
+    lines.append(
+        f"during the sessions ({c['wall_s']} s): server workers {c['server_workers_cpu_s']} CPU s, "
+        f"load generator {c['load_generator_cpu_s']} CPU s "
+        f"(of {cores * c['wall_s']:.0f} on {cores} cores)"
     )
     return "\n".join(lines)
 
