@@ -75,6 +75,8 @@ def drop_schema(url: str) -> None:
 
 
 def app_env(database_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a server (or a ``manage`` command) runs with: this database, the tools'
+    folder on PATH, nothing inherited that would point it elsewhere."""
     env = dict(os.environ)
     for key in ("PYTEST_CURRENT_TEST", "REFLEX_ENV_MODE", "REFLEX_REDIS_URL", "REDIS_URL"):
         env.pop(key, None)
@@ -86,7 +88,12 @@ def app_env(database_url: str, extra: Mapping[str, str] | None = None) -> dict[s
             "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{env.get('PATH', '')}",
         }
     )
-    env.setdefault("ATTACHMENTS_DIR", tempfile.mkdtemp(prefix="certportal-attachments-"))
+    # attachments next to a SQLite database (or in a fresh temporary folder), never in data/
+    if database_url.startswith("sqlite:///"):
+        folder = Path(database_url.removeprefix("sqlite:///")).parent / "attachments"
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="certportal-attachments-"))
+    env["ATTACHMENTS_DIR"] = str(folder)
     env.update(extra or {})
     return env
 

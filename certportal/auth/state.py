@@ -19,7 +19,7 @@ from sqlmodel import Session
 from certportal.auth import service as auth_service
 from certportal.auth.policy import Principal
 from certportal.db import session_scope, statement_scope
-from certportal.errors import AuthError, CertportalError
+from certportal.errors import AuthError, CertportalError, Unavailable
 from certportal.i18n.catalog import (
     locale_from_accept_language,
     messages,
@@ -55,6 +55,8 @@ class AppState(rx.State):
     m: dict[str, str] = messages(_settings.default_locale)
 
     auth_checked: bool = False
+    # the session could not be checked because the database is down: the page says so
+    unavailable: bool = False
     signed_in: bool = False
     user_id: int = 0
     user_name: str = ""
@@ -104,12 +106,19 @@ class AppState(rx.State):
             self.worker = str(os.getpid())
         principal: Principal | None = None
         had_token = bool(self.session_token)
+        self.unavailable = False
         if had_token:
             try:
                 with session_scope() as session:
                     principal = auth_service.authenticate(session, token=self.session_token)
             except AuthError:
                 principal = None
+            except Unavailable:
+                # the database is down: say so (in the language the browser asks for) instead of
+                # signing the person out or leaving the page loading; the session is kept
+                self.unavailable = True
+                self._apply_locale(self._browser_locale())
+                raise
         if principal is None:
             if had_token:
                 self.session_token = ""
@@ -117,16 +126,15 @@ class AppState(rx.State):
             self._forget_user()
         else:
             self._remember(principal)
-        preferred = (
-            (principal.locale if principal else None)
-            or self.lang_cookie
-            or locale_from_accept_language(
-                self.router.headers.accept_language, _settings.default_locale
-            )
-        )
-        self._apply_locale(preferred)
+        self._apply_locale((principal.locale if principal else None) or self._browser_locale())
         self.auth_checked = True
         return principal
+
+    def _browser_locale(self) -> str:
+        """The language chosen in this browser (cookie), else the one it asks for."""
+        return self.lang_cookie or locale_from_accept_language(
+            self.router.headers.accept_language, _settings.default_locale
+        )
 
     @contextmanager
     def _acting(self) -> Iterator[tuple[Session, Principal]]:
@@ -158,13 +166,24 @@ class AppState(rx.State):
     @rx.event
     def load_public(self) -> rx.event.EventSpec | None:
         """Sign-in and sign-up pages: already signed in → go where you were going."""
-        if self._identify() is not None:
+        try:
+            principal = self._identify()
+        except Unavailable:
+            # the form is shown anyway: signing in says itself that the database is down
+            self.unavailable = False
+            self.auth_checked = True
+            return None
+        if principal is not None:
             return rx.redirect(_safe_next(self.router.url.query_parameters.get("next")))
         return None
 
     @rx.event
     def require_member(self) -> rx.event.EventSpec | None:
-        if self._identify() is None:
+        try:
+            principal = self._identify()
+        except Unavailable:
+            return None  # the page says the database cannot be reached (``unavailable``)
+        if principal is None:
             return self._login_redirect()
         return None
 

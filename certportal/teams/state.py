@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from certportal.auth.state import AppState
-from certportal.errors import AuthError, CertportalError
+from certportal.errors import AuthError, CertportalError, Unavailable
 from certportal.i18n.formatting import format_date
 from certportal.teams import service
 
@@ -95,7 +95,10 @@ class AdminGuardState(AppState):
 
     @rx.event
     def require_admin(self) -> rx.event.EventSpec | None:
-        principal = self._identify()
+        try:
+            principal = self._identify()
+        except Unavailable:
+            return None  # the page says the database cannot be reached (``unavailable``)
         if principal is None:
             return self._login_redirect()
         self.forbidden = not principal.is_admin

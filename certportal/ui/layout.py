@@ -261,6 +261,31 @@ def loading_screen() -> rx.Component:
     )
 
 
+def unavailable_screen() -> rx.Component:
+    """The session could not be checked: the database is down. Nothing is lost; try again."""
+    return rx.el.main(
+        rx.center(
+            rx.vstack(
+                logo("40px"),
+                rx.heading(t("error.page_unavailable_title"), size="5", as_="h1"),
+                rx.text(
+                    t("error.page_unavailable"), size="3", max_width="32em", text_align="center"
+                ),
+                rx.button(
+                    t("common.try_again"),
+                    on_click=rx.call_script("window.location.reload()"),
+                    id="unavailable-retry",
+                ),
+                align="center",
+                spacing="4",
+                role="alert",
+            ),
+            height="100vh",
+        ),
+        id="unavailable",
+    )
+
+
 def shell(content: rx.Component, *, signed_in: bool = True) -> rx.Component:
     return rx.box(
         rx.el.a(t("common.skip_to_content"), href="#main", class_name="cp-skip-link"),
@@ -343,9 +368,13 @@ def page(
             return rx.fragment(
                 document_lang,
                 rx.cond(
-                    AppState.is_hydrated & AppState.auth_checked & AppState.signed_in,
-                    shell(rx.vstack(notice_banner(), inner, width="100%", spacing="4")),
-                    loading_screen(),
+                    AppState.unavailable,
+                    unavailable_screen(),
+                    rx.cond(
+                        AppState.is_hydrated & AppState.auth_checked & AppState.signed_in,
+                        shell(rx.vstack(notice_banner(), inner, width="100%", spacing="4")),
+                        loading_screen(),
+                    ),
                 ),
             )
 

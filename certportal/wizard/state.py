@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import reflex as rx
 
 from certportal.auth.state import AppState
-from certportal.errors import AuthError, CertportalError
+from certportal.errors import AuthError, CertportalError, Unavailable
 from certportal.i18n.formatting import format_datetime
 from certportal.knowledge.schema import UNKNOWN, KnowledgeError
 from certportal.wizard import engine, present, service
@@ -261,6 +261,9 @@ class WizardState(AppState):
                 ctx = service.context(session, actor=actor, run_id=run_id)
         except AuthError:
             return self._on_auth_error()
+        except Unavailable:
+            self.unavailable = True  # the page says the database cannot be reached
+            return None
         except (CertportalError, KnowledgeError):
             # not mine, gone, or pinned to a knowledge version this app can no longer read
             self.view = "missing"

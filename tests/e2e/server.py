@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,14 +13,10 @@ from pathlib import Path
 
 import httpx
 
+from bench.harness import app_env, free_port, prepare_database
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -43,38 +37,7 @@ class RunningApp:
 
 
 def _env(database_url: str, extra: Mapping[str, str]) -> dict[str, str]:
-    env = dict(os.environ)
-    for key in ("PYTEST_CURRENT_TEST", "REFLEX_ENV_MODE", "REFLEX_REDIS_URL", "REDIS_URL"):
-        env.pop(key, None)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "CERTPORTAL_ENV": "development",
-            "REFLEX_TELEMETRY_ENABLED": "false",
-            "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{env.get('PATH', '')}",
-            "GRANIAN_WORKERS": "1",
-        }
-    )
-    # attachments next to the test database (or in a fresh temporary folder), never in data/
-    if database_url.startswith("sqlite:///"):
-        folder = Path(database_url.removeprefix("sqlite:///")).parent / "attachments"
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="certportal-attachments-"))
-    env["ATTACHMENTS_DIR"] = str(folder)
-    env.update(extra)
-    return env
-
-
-def prepare_database(database_url: str) -> None:
-    env = _env(database_url, {})
-    for args in (["migrate"], ["demo", "--if-empty"]):
-        subprocess.run(
-            [str(BIN / "python"), "-m", "certportal.manage", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+    return app_env(database_url, {"GRANIAN_WORKERS": "1", **extra})
 
 
 def start_app(
