@@ -149,6 +149,26 @@ class AppState(rx.State):
         return rx.redirect(target)
 
     @contextmanager
+    def _acting_as(self, principal: Principal) -> Iterator[tuple[Session, Principal]]:
+        """Like :meth:`_acting`, for a handler that authenticated earlier in this same event
+        (:meth:`_guard_in_load`): the check is not made twice."""
+        with session_scope() as session:
+            yield session, principal
+
+    def _guard_in_load(self) -> tuple[Principal | None, rx.event.EventSpec | None]:
+        """The member guard's work, done by a page's load handler itself (pages registered with
+        ``guard="member_in_load"``): one event fewer on every page change. Who is signed in, or
+        — for nobody — where to go instead (sign in; or nowhere while the database is down: the
+        page says so)."""
+        try:
+            principal = self._identify()
+        except Unavailable:
+            return None, None
+        if principal is None:
+            return None, self._login_redirect()
+        return principal, None
+
+    @contextmanager
     def _statement(self) -> Iterator[Session]:
         """A database session for one statement that authenticates by itself (see
         ``db.statement_scope``): for the few hot events whose service does that."""

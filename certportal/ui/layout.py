@@ -21,7 +21,7 @@ from certportal.ui import styles
 from certportal.ui.components import DocumentLanguage, confirm_dialog
 from certportal.ui.text import t
 
-Guard = Literal["public", "member", "admin"]
+Guard = Literal["public", "member", "member_in_load", "admin"]
 
 
 @dataclass(frozen=True)
@@ -379,16 +379,22 @@ def page(
             )
 
         wrapped.__name__ = render.__name__
-        guard_event = {
-            "public": AppState.load_public,
-            "member": AppState.require_member,
-            "admin": AdminGuardState.require_admin,
-        }[guard]
+        if guard == "member_in_load":
+            # the page's one load handler checks the session itself (AppState._guard_in_load)
+            assert len(extra) == 1, f"{route}: member_in_load takes exactly one load handler"
+            events = extra
+        else:
+            guard_event = {
+                "public": AppState.load_public,
+                "member": AppState.require_member,
+                "admin": AdminGuardState.require_admin,
+            }[guard]
+            events = [guard_event, *extra]
         _PAGES[route] = PageSpec(
             route=route,
             render=wrapped,
             title=t(title) + " · certportal",
-            on_load=[guard_event, *extra],
+            on_load=events,
         )
         return wrapped
 

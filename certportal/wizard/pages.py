@@ -123,7 +123,7 @@ def resume_card() -> rx.Component:
     )
 
 
-@page("/wizard", title="wizard.my_runs", on_load=[WizardListState.load])
+@page("/wizard", title="wizard.my_runs", guard="member_in_load", on_load=[WizardListState.open])
 def wizard_list_page() -> rx.Component:
     return rx.vstack(
         page_title(
@@ -163,7 +163,7 @@ def wizard_list_page() -> rx.Component:
     )
 
 
-@page("/wizard/new", title="wizard.start", on_load=[WizardStartState.start])
+@page("/wizard/new", title="wizard.start", guard="member_in_load", on_load=[WizardStartState.start])
 def wizard_new_page() -> rx.Component:
     return rx.center(
         rx.cond(
@@ -746,7 +746,12 @@ def _missing() -> rx.Component:
     )
 
 
-@page("/wizard/[wrun]/[wstep]", title="wizard.title", on_load=[WizardState.load])
+@page(
+    "/wizard/[wrun]/[wstep]",
+    title="wizard.title",
+    guard="member_in_load",
+    on_load=[WizardState.load],
+)
 def wizard_page() -> rx.Component:
     return rx.match(
         WizardState.view,

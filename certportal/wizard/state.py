@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import reflex as rx
 
+from certportal.auth.policy import Principal
 from certportal.auth.state import AppState
 from certportal.errors import AuthError, CertportalError, Unavailable
 from certportal.i18n.formatting import format_datetime
@@ -69,8 +70,9 @@ class WizardListState(AppState):
     confirm_id: int = 0
     confirm_label: str = ""
 
-    def _fill(self) -> None:
-        with self._acting() as (session, actor):
+    def _fill(self, principal: Principal | None = None) -> None:
+        acting = self._acting_as(principal) if principal else self._acting()
+        with acting as (session, actor):
             items = []
             for run in service.list_runs(session, actor=actor):
                 assert run.id is not None
@@ -85,10 +87,23 @@ class WizardListState(AppState):
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
+        """The home page's "continue where you left off" (after the page's guard)."""
         if not self.signed_in:
             return None
         try:
             self._fill()
+        except AuthError:
+            return self._on_auth_error()
+        return None
+
+    @rx.event
+    def open(self) -> rx.event.EventSpec | None:
+        """``/wizard``: checks the session itself (one event per page change)."""
+        actor, elsewhere = self._guard_in_load()
+        if actor is None:
+            return elsewhere
+        try:
+            self._fill(actor)
         except AuthError:
             return self._on_auth_error()
         return None
@@ -128,14 +143,15 @@ class WizardStartState(AppState):
 
     @rx.event
     def start(self) -> rx.event.EventSpec | None:
-        if not self.signed_in:
-            return None
+        principal, elsewhere = self._guard_in_load()
+        if principal is None:
+            return elsewhere
         self.error = ""
         query = self.router.url.query_parameters
         cert = query.get("cert") or None
         credential = query.get("credential") or ""
         try:
-            with self._acting() as (session, actor):
+            with self._acting_as(principal) as (session, actor):
                 run = service.start(
                     session,
                     actor=actor,
@@ -226,7 +242,7 @@ class WizardState(AppState):
         if self.changing:
             self.back_href = f"/wizard/{self.run_id}/{CHECK}"
         if ctx.bundle.linkage.question(step).kind == "certification":
-            self.certs = [
+            certs = [
                 CertChoice(
                     id=c.id,
                     label=present.certification_label(ctx.bundle, c.id),
@@ -234,6 +250,8 @@ class WizardState(AppState):
                 )
                 for c in ctx.bundle.catalog.certifications
             ]
+            if certs != self.certs:  # the page has them already: not sent again (about 45 KB)
+                self.certs = certs
 
     def _resolve(self, ctx: service.RunContext, step: str) -> str:
         """Which step to show for the URL: an unknown or out-of-order step lands on the first
@@ -248,8 +266,9 @@ class WizardState(AppState):
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
-        if not self.signed_in:
-            return None
+        principal, elsewhere = self._guard_in_load()
+        if principal is None:
+            return elsewhere
         self.error = ""
         self.busy = False
         self.cert_filter = ""
@@ -257,7 +276,7 @@ class WizardState(AppState):
         run_id, step = self._target()
         self._remember_seen(None)
         try:
-            with self._acting() as (session, actor):
+            with self._acting_as(principal) as (session, actor):
                 ctx = service.context(session, actor=actor, run_id=run_id)
         except AuthError:
             return self._on_auth_error()

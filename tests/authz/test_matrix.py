@@ -189,6 +189,7 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "WizardStartState.start": NOBODY,
     "WizardListState.setvar": NOBODY,
     "WizardListState.load": NOBODY,
+    "WizardListState.open": NOBODY,
     "WizardListState.ask_delete": NOBODY,
     "WizardListState.cancel_delete": NOBODY,
     "WizardListState.delete": NOBODY,

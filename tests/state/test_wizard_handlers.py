@@ -4,11 +4,13 @@ the services, bad input is reported without losing what was typed."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from reflex.istate.data import RouterData
 from reflex.state import State
 from sqlmodel import Session
 
+from certportal.auth import service as auth_service
 from certportal.auth.policy import Role
 from certportal.auth.state import AppState
 from certportal.identity import service as identity
@@ -18,7 +20,7 @@ from certportal.knowledge import service as knowledge
 from certportal.knowledge.state import KnowledgeAdminState
 from certportal.wizard import service as wizard
 from certportal.wizard.present import QuestionView
-from certportal.wizard.state import WizardListState, WizardState
+from certportal.wizard.state import WizardListState, WizardStartState, WizardState
 from tests.conftest import make_user
 from tests.state.conftest import redirect_target, run, sub, token_for
 
@@ -186,3 +188,68 @@ def test_an_answer_on_a_page_changed_in_another_tab_goes_the_long_way(
         "certification": "AZ-900",
         "earned_on": "2024-02-10",
     }
+
+
+def test_wizard_pages_check_the_session_in_their_load_one_event_per_page_change() -> None:
+    from certportal.ui.layout import _PAGES
+
+    for route, handler in (
+        ("/wizard", WizardListState.open),
+        ("/wizard/new", WizardStartState.start),
+        ("/wizard/[wrun]/[wstep]", WizardState.load),
+    ):
+        assert _PAGES[route].on_load == [handler], route
+
+
+def test_a_wizard_page_opened_in_a_new_tab_signs_the_person_in_by_itself(
+    root: State, session: Session
+) -> None:
+    person = make_user(session, "person@example.com")
+    auth_service.set_locale(session, actor=person, user_id=person.user_id, locale="ja")
+    run_row = wizard.start(session, actor=person)
+    session.commit()
+    state = sub(root, WizardState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    _on_page(root, f"/wizard/{run_row.id}/certification")
+    assert run(state.load()) == []  # no guard event before it
+    assert state.signed_in and state.auth_checked and state.locale == "ja"
+    assert state.view == "question" and state.question.id == "certification"
+
+
+def test_a_wizard_page_without_a_session_goes_to_sign_in_and_back(
+    root: State, session: Session
+) -> None:
+    person = make_user(session, "person@example.com")
+    run_row = wizard.start(session, actor=person)
+    session.commit()
+    for cls, name, path in (
+        (WizardState, "load", f"/wizard/{run_row.id}/certification"),
+        (WizardStartState, "start", "/wizard/new"),
+        (WizardListState, "open", "/wizard"),
+    ):
+        state = sub(root, cls)
+        state.session_token = "not-a-session"
+        _on_page(root, path)
+        events = run(getattr(state, name)())
+        assert redirect_target(events) == "/login?next=" + quote(path), path
+        assert not state.signed_in
+    assert wizard.list_runs(session, actor=person)[0].id == run_row.id  # nothing started
+    assert len(wizard.list_runs(session, actor=person)) == 1
+
+
+def test_the_certification_list_is_sent_once_not_on_every_visit(
+    root: State, session: Session
+) -> None:
+    person = make_user(session, "person@example.com")
+    run_id = wizard.start(session, actor=person).id
+    session.commit()
+    state = sub(root, WizardState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    _on_page(root, f"/wizard/{run_id}/certification")
+    run(state.load())
+    assert len(state.certs) > 50 and "certs" in state.dirty_vars
+    root._clean()
+    run(state.load())  # back to the same question
+    assert state.view == "question" and "certs" not in state.dirty_vars
