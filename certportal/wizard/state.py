@@ -193,8 +193,7 @@ class WizardState(AppState):
     _seen_run: int = 0
     _seen_answers: str = ""
     _seen_digest: str = ""
-    _seen_locale: str = ""
-    _seen_locale_set: bool = False
+    _seen_locale: str = ""  # "" = the person has not chosen one (no locale is "")
 
     @rx.var
     def filtered_certs(self) -> list[CertChoice]:
@@ -300,7 +299,6 @@ class WizardState(AppState):
         self._seen_answers = seen.answers if seen else ""
         self._seen_digest = seen.digest if seen else ""
         self._seen_locale = (seen.locale or "") if seen else ""
-        self._seen_locale_set = bool(seen and seen.locale is not None)
 
     def _seen(self) -> service.Seen | None:
         if not self._seen_run or self._seen_run != self.run_id:
@@ -309,7 +307,7 @@ class WizardState(AppState):
             run_id=self._seen_run,
             answers=self._seen_answers,
             digest=self._seen_digest,
-            locale=self._seen_locale if self._seen_locale_set else None,
+            locale=self._seen_locale or None,
         )
 
     def _quick(self, question_id: str, value: str) -> engine.Walk | None:

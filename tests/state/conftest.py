@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from reflex.istate.data import RouterData
 from reflex.state import State
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -58,3 +59,14 @@ def sub(root: State, cls: type[AppState]) -> Any:
 
 def token_for(session: Session, email: str) -> str:
     return auth_service.sign_in(session, email=email, password=PASSWORD).token
+
+
+def on_page(root: State, path: str, accept_language: str = "en-US,en;q=0.9") -> None:
+    """The browser is on ``path`` (what Reflex sets from each event's router data)."""
+    root.router = RouterData.from_router_data(
+        {
+            "pathname": path,
+            "asPath": path,
+            "headers": {"origin": "http://localhost:3000", "accept-language": accept_language},
+        }
+    )

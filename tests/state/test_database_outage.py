@@ -7,7 +7,6 @@ import functools
 from collections.abc import Iterator
 
 import pytest
-from reflex.istate.data import RouterData
 from reflex.state import State
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -21,7 +20,7 @@ from certportal.wizard import service as wizard
 from certportal.wizard.state import WizardState
 from tests.conftest import make_user
 from tests.e2e.server import free_port
-from tests.state.conftest import redirect_target, run, sub, token_for
+from tests.state.conftest import on_page, redirect_target, run, sub, token_for
 
 
 class Outage:
@@ -43,16 +42,6 @@ def outage(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> Iterator[Outage]:
     found.dead.dispose()
 
 
-def _on_page(root: State, path: str, accept_language: str = "ja-JP,ja;q=0.9") -> None:
-    root.router = RouterData.from_router_data(
-        {
-            "pathname": path,
-            "asPath": path,
-            "headers": {"origin": "http://localhost:3000", "accept-language": accept_language},
-        }
-    )
-
-
 def test_a_page_says_the_database_is_down_and_keeps_the_person_signed_in(
     root: State, session: Session, outage: Outage
 ) -> None:
@@ -61,7 +50,7 @@ def test_a_page_says_the_database_is_down_and_keeps_the_person_signed_in(
     app.session_token = token = token_for(session, "person@example.com")
     session.commit()
     app.lang_cookie = ""
-    _on_page(root, "/credentials")
+    on_page(root, "/credentials", accept_language="ja-JP,ja;q=0.9")
     outage.start()
     assert run(app.require_member()) == []  # not sent to sign in
     assert app.unavailable is True
@@ -95,7 +84,7 @@ def test_the_sign_in_page_is_shown_while_the_database_is_down(
     app = sub(root, AppState)
     app.session_token = token_for(session, "person@example.com")
     session.commit()
-    _on_page(root, "/login", accept_language="en-US,en;q=0.9")
+    on_page(root, "/login", accept_language="en-US,en;q=0.9")
     outage.start()
     assert run(app.load_public()) == []
     assert app.auth_checked is True and app.unavailable is False
@@ -110,7 +99,7 @@ def test_a_wizard_question_while_the_database_is_down(
     state = sub(root, WizardState)
     state.session_token = token_for(session, "person@example.com")
     session.commit()
-    _on_page(root, f"/wizard/{run_row.id}/certification")
+    on_page(root, f"/wizard/{run_row.id}/certification")
     run(state.require_member())
     run(state.load())
     assert state.view == "question"

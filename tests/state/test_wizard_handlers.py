@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from reflex.istate.data import RouterData
 from reflex.state import State
 from sqlmodel import Session
 
@@ -22,7 +21,7 @@ from certportal.wizard import service as wizard
 from certportal.wizard.present import QuestionView
 from certportal.wizard.state import WizardListState, WizardStartState, WizardState
 from tests.conftest import make_user
-from tests.state.conftest import redirect_target, run, sub, token_for
+from tests.state.conftest import on_page, redirect_target, run, sub, token_for
 
 
 def test_answering_someone_elses_run_is_refused(root: State, session: Session) -> None:
@@ -127,13 +126,6 @@ def test_sign_out_forgets_what_the_pages_held(root: State, session: Session) -> 
     assert app.locale == "en" and app.notice == "auth.signed_out" and not app.signed_in
 
 
-def _on_page(root: State, path: str) -> None:
-    """The browser is on ``path`` (what Reflex sets from each event's router data)."""
-    root.router = RouterData.from_router_data(
-        {"pathname": path, "asPath": path, "headers": {"origin": "http://localhost:3000"}}
-    )
-
-
 def test_an_answer_on_an_unchanged_page_is_one_statement_and_goes_on(
     root: State, session: Session, statements: list[tuple[str, bool]]
 ) -> None:
@@ -143,7 +135,7 @@ def test_an_answer_on_an_unchanged_page_is_one_statement_and_goes_on(
     state = sub(root, WizardState)
     state.session_token = token_for(session, "person@example.com")
     session.commit()
-    _on_page(root, f"/wizard/{run_row.id}/certification")
+    on_page(root, f"/wizard/{run_row.id}/certification")
     run(state.require_member())
     run(state.load())
     assert state.view == "question" and state.question.id == "certification"
@@ -168,7 +160,7 @@ def test_an_answer_on_a_page_changed_in_another_tab_goes_the_long_way(
     state = sub(root, WizardState)
     state.session_token = token_for(session, "person@example.com")
     session.commit()
-    _on_page(root, f"/wizard/{run_row.id}/certification")
+    on_page(root, f"/wizard/{run_row.id}/certification")
     run(state.require_member())
     run(state.load())
     # another tab answers further; this page still shows the certification question
@@ -211,7 +203,7 @@ def test_a_wizard_page_opened_in_a_new_tab_signs_the_person_in_by_itself(
     state = sub(root, WizardState)
     state.session_token = token_for(session, "person@example.com")
     session.commit()
-    _on_page(root, f"/wizard/{run_row.id}/certification")
+    on_page(root, f"/wizard/{run_row.id}/certification")
     assert run(state.load()) == []  # no guard event before it
     assert state.signed_in and state.auth_checked and state.locale == "ja"
     assert state.view == "question" and state.question.id == "certification"
@@ -230,7 +222,7 @@ def test_a_wizard_page_without_a_session_goes_to_sign_in_and_back(
     ):
         state = sub(root, cls)
         state.session_token = "not-a-session"
-        _on_page(root, path)
+        on_page(root, path)
         events = run(getattr(state, name)())
         assert redirect_target(events) == "/login?next=" + quote(path), path
         assert not state.signed_in
@@ -247,7 +239,7 @@ def test_the_certification_list_is_sent_once_not_on_every_visit(
     state = sub(root, WizardState)
     state.session_token = token_for(session, "person@example.com")
     session.commit()
-    _on_page(root, f"/wizard/{run_id}/certification")
+    on_page(root, f"/wizard/{run_id}/certification")
     run(state.load())
     assert len(state.certs) > 50 and "certs" in state.dirty_vars
     root._clean()
