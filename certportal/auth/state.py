@@ -29,6 +29,15 @@ from certportal.i18n.catalog import (
 from certportal.settings import get_settings
 
 _settings = get_settings()
+
+# What the banner above every page can say (message keys). The banner's text is compiled into
+# the pages for these keys only (``ui.text.t_var``), so a notice is set with ``_notify``.
+NOTICES: tuple[str, ...] = (
+    "auth.signed_out",
+    "auth.signed_out_everywhere",
+    "error.session_expired",
+    "mydata.delete.done",
+)
 _PUBLIC_ROUTES = ("/login", "/signup")
 
 
@@ -52,7 +61,6 @@ class AppState(rx.State):
         "", name="certportal_lang", path="/", same_site="lax", max_age=365 * 24 * 3600
     )
     locale: str = _settings.default_locale
-    m: dict[str, str] = messages(_settings.default_locale)
 
     auth_checked: bool = False
     # the session could not be checked because the database is down: the page says so
@@ -70,15 +78,19 @@ class AppState(rx.State):
 
     @rx.var
     def role_label(self) -> str:
-        return self.m.get(f"role.{self.user_role}", "")
+        return messages(self.locale).get(f"role.{self.user_role}", "")
 
     # --- helpers (backend only) ---------------------------------------------------------
 
     def _apply_locale(self, locale: str) -> None:
         locale = normalize_locale(locale, _settings.default_locale)
-        if locale != self.locale or self.m.get("app.name") is None:
+        if locale != self.locale:
             self.locale = locale
-            self.m = messages(locale)
+
+    def _notify(self, key: str) -> None:
+        if key not in NOTICES:
+            raise ValueError(f"not a notice the banner can show: {key}")
+        self.notice = key
 
     def _tr(self, key: str, **params: Any) -> str:
         return translate(self.locale, key, **params)
@@ -122,7 +134,7 @@ class AppState(rx.State):
         if principal is None:
             if had_token:
                 self.session_token = ""
-                self.notice = "error.session_expired"
+                self._notify("error.session_expired")
             self._forget_user()
         else:
             self._remember(principal)
@@ -178,7 +190,7 @@ class AppState(rx.State):
     def _on_auth_error(self) -> rx.event.EventSpec:
         self.session_token = ""
         self._forget_user()
-        self.notice = "error.session_expired"
+        self._notify("error.session_expired")
         return rx.redirect("/login")
 
     # --- page guards ------------------------------------------------------------------------
@@ -264,7 +276,7 @@ class AppState(rx.State):
         self.lang_cookie = lang
         self.session_token = ""
         self._forget_user()
-        self.notice = notice
+        self._notify(notice)
         return rx.redirect("/login")
 
 

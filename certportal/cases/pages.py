@@ -96,7 +96,7 @@ def follow_ups_card() -> rx.Component:
             rx.vstack(
                 rx.link(item.subject, href=item.href, weight="medium"),
                 rx.text(
-                    t_var("cases.channel." + item.channel),
+                    t_var("cases.channel." + item.channel, "cases.channel."),
                     " · ",
                     t("cases.field.follow_up_on"),
                     " ",
@@ -139,7 +139,7 @@ def _case_row(item: CaseItem) -> rx.Component:
                 align="start",
             )
         ),
-        rx.table.cell(t_var("cases.channel." + item.channel)),
+        rx.table.cell(t_var("cases.channel." + item.channel, "cases.channel.")),
         rx.table.cell(case_status_badge(item.status)),
         rx.table.cell(party_badge(item.next_party)),
         rx.table.cell(_follow_up(item)),
@@ -597,7 +597,9 @@ def _actions() -> rx.Component:
                     rx.el.select(
                         rx.foreach(
                             s.allowed,
-                            lambda v: rx.el.option(t_var("cases.status." + v), value=v),
+                            lambda v: rx.el.option(
+                                t_var("cases.status." + v, "cases.status."), value=v
+                            ),
                         ),
                         name="status",
                         id="status-form-status",
@@ -756,11 +758,11 @@ def _summary() -> rx.Component:
                     rx.cond(
                         s.channel_url != "",
                         rx.link(
-                            t_var("cases.channel." + c.channel),
+                            t_var("cases.channel." + c.channel, "cases.channel."),
                             href=s.channel_url,
                             is_external=True,
                         ),
-                        rx.text(t_var("cases.channel." + c.channel)),
+                        rx.text(t_var("cases.channel." + c.channel, "cases.channel.")),
                     )
                 ),
             ),
@@ -778,7 +780,9 @@ def _summary() -> rx.Component:
                 c.resolution != "",
                 rx.data_list.item(
                     rx.data_list.label(t("cases.field.resolution")),
-                    rx.data_list.value(t_var("cases.resolution." + c.resolution)),
+                    rx.data_list.value(
+                        t_var("cases.resolution." + c.resolution, "cases.resolution.")
+                    ),
                 ),
             ),
             rx.data_list.item(
@@ -897,7 +901,7 @@ def case_page() -> rx.Component:
                         s.notice_key != "",
                         rx.callout.root(
                             rx.callout.icon(rx.icon("circle-check")),
-                            rx.callout.text(t_var(s.notice_key)),
+                            rx.callout.text(t_var(s.notice_key, "cases.done.", "cases.saved")),
                             color_scheme="green",
                             role="status",
                             width="100%",
@@ -1010,7 +1014,11 @@ def _timeline_row(item: TimelineItem) -> rx.Component:
             ),
             rx.vstack(
                 rx.hstack(
-                    rx.text(t_var("timeline.kind." + item.kind), weight="medium", size="2"),
+                    rx.text(
+                        t_var("timeline.kind." + item.kind, "timeline.kind."),
+                        weight="medium",
+                        size="2",
+                    ),
                     rx.link(lt(item.title), href=item.href, size="2"),
                     spacing="2",
                     wrap="wrap",
@@ -1082,7 +1090,7 @@ def timeline_page() -> rx.Component:
 def _team_row(item: CaseItem) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(item.owner_name, href=item.href, weight="medium")),
-        rx.table.cell(t_var("cases.channel." + item.channel)),
+        rx.table.cell(t_var("cases.channel." + item.channel, "cases.channel.")),
         rx.table.cell(case_status_badge(item.status)),
         rx.table.cell(item.age_days, " ", t("cases.days")),
         rx.table.cell(party_badge(item.next_party)),

@@ -106,7 +106,7 @@ def _row(item: CredItem) -> rx.Component:
             )
         ),
         rx.table.cell(status_badge(item.status)),
-        rx.table.cell(t_var("credentials.provider." + item.provider)),
+        rx.table.cell(t_var("credentials.provider." + item.provider, "credentials.provider.")),
         rx.table.cell(lt(item.earned)),
         rx.table.cell(rx.cond(lt(item.expires) != "", lt(item.expires), "—")),
         rx.table.cell(tri_badge(item.on_learn)),
@@ -674,7 +674,10 @@ def credential_detail_page() -> rx.Component:
                     lt(item.renewal_opens) != "",
                     _item("credentials.renewal_opens", lt(item.renewal_opens)),
                 ),
-                _item("credentials.field.provider", t_var("credentials.provider." + item.provider)),
+                _item(
+                    "credentials.field.provider",
+                    t_var("credentials.provider." + item.provider, "credentials.provider."),
+                ),
                 _item(
                     "credentials.field.exams",
                     rx.vstack(
@@ -711,7 +714,8 @@ def credential_detail_page() -> rx.Component:
                             rx.foreach(
                                 d.private,
                                 lambda f: rx.badge(
-                                    t_var("credentials.private." + f), variant="soft"
+                                    t_var("credentials.private." + f, "credentials.private."),
+                                    variant="soft",
                                 ),
                             )
                         ),
@@ -838,7 +842,7 @@ def _import_table(
             rx.table.cell(rx.cond(lt(item.expires) != "", lt(item.expires), "—")),
             rx.table.cell(
                 rx.hstack(
-                    rx.text(t_var(item.note), size="2"),
+                    rx.text(t_var(item.note, "credentials.import."), size="2"),
                     rx.cond(
                         item.credential_id > 0,
                         rx.link(
@@ -1108,7 +1112,9 @@ def csv_page() -> rx.Component:
 
     def error_row(e: CsvErrorItem) -> rx.Component:
         return rx.table.row(
-            rx.table.cell(e.line), rx.table.cell(rx.code(e.field)), rx.table.cell(t_var(e.key))
+            rx.table.cell(e.line),
+            rx.table.cell(rx.code(e.field)),
+            rx.table.cell(t_var(e.key, "credentials.error.", "credentials.csv.error.")),
         )
 
     def valid_row(r: CsvRowItem) -> rx.Component:

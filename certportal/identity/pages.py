@@ -81,7 +81,7 @@ def identity_page() -> rx.Component:
             IdentityState.warnings,
             lambda key: rx.callout.root(
                 rx.callout.icon(rx.icon("triangle-alert")),
-                rx.callout.text(t_var(key)),
+                rx.callout.text(t_var(key, "identity.warn.")),
                 color_scheme="amber",
                 class_name="cp-identity-warning",
                 width="100%",

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from certportal.auth.state import AppState
+from certportal.auth.state import AppState, page_load
 from certportal.errors import AuthError, CertportalError
 from certportal.i18n.formatting import local_today
 from certportal.mydata import erase, service
@@ -22,6 +22,7 @@ class MyDataState(AppState):
     link_error: str = ""
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         from certportal.auth import oidc
         from certportal.settings import get_settings
@@ -85,7 +86,7 @@ class MyDataState(AppState):
         # the session rows are gone with the account: forget the cookie too
         self.session_token = ""
         self._forget_user()
-        self.notice = "mydata.delete.done"
+        self._notify("mydata.delete.done")
         return rx.redirect("/login")
 
     @rx.event

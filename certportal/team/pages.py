@@ -248,7 +248,7 @@ def _member_cred(item: MemberCredItem) -> rx.Component:
 
 def _case_line(item: CaseItem) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(t_var("cases.channel." + item.channel)),
+        rx.table.cell(t_var("cases.channel." + item.channel, "cases.channel.")),
         rx.table.cell(case_status_badge(item.status)),
         rx.table.cell(item.age_days, " ", t("cases.days")),
         rx.table.cell(party_badge(item.next_party)),
@@ -402,7 +402,7 @@ def _designation_card(item: DesignationItem) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.heading(lt(item.name), size="3", as_="h2"),
-            rx.badge(t_var("team.track." + item.track), variant="soft"),
+            rx.badge(t_var("team.track." + item.track, "team.track."), variant="soft"),
             rx.cond(item.gated, rx.badge(t("team.gated"), color_scheme="red", variant="soft")),
             rx.cond(item.capped, rx.badge(t("team.capped"), color_scheme="green", variant="soft")),
             spacing="2",
@@ -436,7 +436,7 @@ def _what_if_row(item: WhatIfItem) -> rx.Component:
         rx.table.cell(rx.text.strong("+", item.gain)),
         rx.table.cell(rx.link(item.person, href=item.person_href)),
         rx.table.cell(rx.code(item.certification)),
-        rx.table.cell(t_var("team.action." + item.action)),
+        rx.table.cell(t_var("team.action." + item.action, "team.action.")),
         rx.table.cell(rx.text(lt(item.designations), size="1")),
         class_name="cp-what-if-row",
     )

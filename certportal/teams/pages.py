@@ -21,7 +21,7 @@ from certportal.teams.state import (
 from certportal.ui import styles
 from certportal.ui.components import callout, confirm_dialog
 from certportal.ui.layout import page, page_title
-from certportal.ui.text import t
+from certportal.ui.text import t, t_var
 from certportal.wizard.pages import resume_card
 from certportal.wizard.state import WizardListState
 
@@ -350,7 +350,7 @@ def people_page() -> rx.Component:
 def _member_line(team: TeamItem, person: MemberItem) -> rx.Component:
     return rx.hstack(
         _person_chip(person),
-        rx.badge(AppState.m["team_role." + person.role].to(str), variant="outline", size="1"),
+        rx.badge(t_var("team_role." + person.role, "team_role."), variant="outline", size="1"),
         rx.spacer(),
         rx.icon_button(
             rx.icon("x", size=14),

@@ -15,11 +15,11 @@ from typing import Any, Literal
 import reflex as rx
 from reflex.vars import VarData
 
-from certportal.auth.state import AppState
+from certportal.auth.state import NOTICES, AppState
 from certportal.teams.state import AdminGuardState
 from certportal.ui import styles
 from certportal.ui.components import DocumentLanguage, confirm_dialog
-from certportal.ui.text import t
+from certportal.ui.text import t, t_var
 
 Guard = Literal["public", "member", "member_in_load", "admin"]
 
@@ -238,7 +238,7 @@ def notice_banner() -> rx.Component:
         AppState.notice != "",
         rx.callout.root(
             rx.callout.icon(rx.icon("info")),
-            rx.callout.text(AppState.m[AppState.notice].to(str)),
+            rx.callout.text(t_var(AppState.notice, *NOTICES)),
             color_scheme="blue",
             role="status",
             width="100%",

@@ -56,7 +56,7 @@ def test_a_page_says_the_database_is_down_and_keeps_the_person_signed_in(
     assert app.unavailable is True
     assert app.session_token == token  # the session is kept
     assert app.locale == "ja"  # the message in the language the browser asks for
-    assert app.m["error.page_unavailable"].startswith("データベースに接続できない")
+    assert app._tr("error.page_unavailable").startswith("データベースに接続できない")
     outage.end()  # back: the same page works again
     assert run(app.require_member()) == []
     assert app.unavailable is False and app.signed_in and app.auth_checked

@@ -101,7 +101,7 @@ def test_language_choice_is_saved_for_the_signed_in_person(root: State, session:
     run(app.require_member())
     run(app.set_language("ja"))
     assert app.locale == "ja" and app.lang_cookie == "ja"
-    assert app.m["nav.home"] == "ホーム"
+    assert app._tr("nav.home") == "ホーム"
     session.expire_all()
     user = session.exec(select(User).where(User.email == "james@example.com")).one()
     assert user.locale == "ja"
