@@ -10,6 +10,7 @@ import reflex as rx
 
 from certportal.audit import service
 from certportal.audit.models import AuditEntry
+from certportal.auth.state import page_load
 from certportal.credentials.rules import parse_date
 from certportal.i18n.formatting import format_datetime
 from certportal.teams.state import AdminGuardState
@@ -87,6 +88,7 @@ class AuditState(AdminGuardState):
         return sorted({a.split(".", 1)[0] + "." for a in self.actions if "." in a})
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         self.page = 0
         return self._load_page()

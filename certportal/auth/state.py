@@ -7,10 +7,11 @@ service call re-authenticates from the token.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import reflex as rx
@@ -29,6 +30,28 @@ from certportal.i18n.catalog import (
 from certportal.settings import get_settings
 
 _settings = get_settings()
+
+_S = TypeVar("_S", bound="AppState")
+PageLoad = Callable[[_S], "rx.event.EventSpec | None"]
+
+
+def page_load(fn: PageLoad[_S]) -> PageLoad[_S]:
+    """A page's on_load handler that checks the session itself, first: nobody signed in → to
+    sign-in (and back); database down → nothing (the page says so); else the handler runs.
+    ``ui.layout.page`` then registers it alone — one event per page change instead of a guard
+    event (state lock, state read and written) before it. Put it under ``@rx.event``."""
+
+    @functools.wraps(fn)
+    def load(self: _S) -> rx.event.EventSpec | None:
+        actor, elsewhere = self._guard_in_load()
+        if actor is None:
+            return elsewhere
+        self._page_actor(actor)
+        return fn(self)
+
+    load.checks_session = True  # type: ignore[attr-defined]
+    return load
+
 
 # What the banner above every page can say (message keys). The banner's text is compiled into
 # the pages for these keys only (``ui.text.t_var``), so a notice is set with ``_notify``.
@@ -166,6 +189,9 @@ class AppState(rx.State):
         (:meth:`_guard_in_load`): the check is not made twice."""
         with session_scope() as session:
             yield session, principal
+
+    def _page_actor(self, principal: Principal) -> None:
+        """What a page's guard learns besides who it is (the admin pages: whether allowed)."""
 
     def _guard_in_load(self) -> tuple[Principal | None, rx.event.EventSpec | None]:
         """The member guard's work, done by a page's load handler itself (pages registered with

@@ -13,7 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from certportal.auth.state import AppState
+from certportal.auth.state import AppState, page_load
 from certportal.cases import attachments, present, service, transitions
 from certportal.cases.evidence import PackEvent, render_body
 from certportal.cases.present import CaseItem, EventItem, Option, TimelineItem
@@ -139,6 +139,7 @@ class CasesState(AppState):
         return refresh_list(self, self._fill)
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         self.deleted = self.router.url.query_parameters.get("deleted") == "1"
         return self._refresh()
@@ -238,10 +239,12 @@ class CaseFormState(AppState):
         self.chosen = [str(i) for i in found.credential_ids]
 
     @rx.event
+    @page_load
     def load_new(self) -> rx.event.EventSpec | None:
         return self._guard(self._start_new)
 
     @rx.event
+    @page_load
     def load_edit(self) -> rx.event.EventSpec | None:
         case_id = _route_id(self.router.url.path)
         return self._guard(lambda: self._start_edit(case_id))
@@ -381,6 +384,7 @@ class CaseDetailState(AppState):
         )
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         if not self.signed_in:
             return None
@@ -559,6 +563,7 @@ class EvidenceState(AppState):
         self.html = render_body(pack, self.locale)
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         if not self.signed_in:
             return None
@@ -623,6 +628,7 @@ class TimelineState(AppState):
         return refresh_list(self, self._fill)
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         query = self.router.url.query_parameters
         self.credential = str(query.get("credential", "") or "")
@@ -658,5 +664,6 @@ class TeamCasesState(AppState):
         self.loaded = True
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         return refresh_list(self, self._fill)

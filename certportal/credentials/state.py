@@ -17,7 +17,7 @@ from typing import Any
 
 import reflex as rx
 
-from certportal.auth.state import AppState
+from certportal.auth.state import AppState, page_load
 from certportal.cases.present import TimelineItem, timeline_item
 from certportal.credentials import csvio, present, rules, service
 from certportal.credentials.rules import LEVELS, PROVIDERS, SORTS, CredentialData
@@ -97,6 +97,7 @@ class CredentialsState(AppState):
         return None
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         query = self.router.url.query_parameters
         self.status = query.get("status", "") if query.get("status") in STATUSES else ""
@@ -229,10 +230,12 @@ class CredentialFormState(AppState):
         self.loaded = True
 
     @rx.event
+    @page_load
     def load_new(self) -> rx.event.EventSpec | None:
         return self._guarded(lambda: self._start(0))
 
     @rx.event
+    @page_load
     def load_edit(self) -> rx.event.EventSpec | None:
         credential_id = _route_id(self.router.url.path, 1)
         return self._guarded(lambda: self._start(credential_id))
@@ -335,6 +338,7 @@ class CredentialDetailState(AppState):
     error: str = ""
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         if not self.signed_in:
             return None
@@ -431,6 +435,7 @@ class LearnImportState(AppState):
         self.keep_personal = False
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         if not self.signed_in:
             return None
@@ -615,6 +620,7 @@ class CsvState(AppState):
         self._rows = []
 
     @rx.event
+    @page_load
     def load(self) -> None:
         self._clear()
         self.error = self.message = ""
@@ -715,6 +721,7 @@ class CalendarState(AppState):
         return None
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         if not self.signed_in:
             return None

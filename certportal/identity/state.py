@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from certportal.auth.state import AppState
+from certportal.auth.state import AppState, page_load
 from certportal.errors import AuthError, CertportalError
 from certportal.identity import rules, service
 
@@ -65,6 +65,7 @@ class IdentityState(AppState):
         self.loaded = True
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         if not self.signed_in:
             return None

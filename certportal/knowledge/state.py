@@ -7,6 +7,7 @@ import dataclasses
 
 import reflex as rx
 
+from certportal.auth.state import page_load
 from certportal.errors import AuthError, CertportalError
 from certportal.i18n.formatting import format_datetime, local_today
 from certportal.knowledge import service
@@ -104,6 +105,7 @@ class KnowledgeAdminState(AdminGuardState):
         ]
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         self._clear_upload()
         return self._load_page()

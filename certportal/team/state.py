@@ -12,7 +12,7 @@ from typing import Any
 
 import reflex as rx
 
-from certportal.auth.state import AppState
+from certportal.auth.state import AppState, page_load
 from certportal.cases.present import CaseItem
 from certportal.cases.state import refresh_list, summary_item
 from certportal.errors import AuthError, CertportalError
@@ -79,6 +79,7 @@ class TeamState(AppState):
         ]
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         query = self.router.url.query_parameters
         self.status = query.get("status", "") if query.get("status") in STATUSES else ""
@@ -168,6 +169,7 @@ class MemberState(AppState):
         return None
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         parts = [p for p in self.router.url.path.split("/") if p]
         user_id = _number(parts[2]) if len(parts) > 2 else 0
@@ -179,6 +181,7 @@ class MemberState(AppState):
         )
 
     @rx.event
+    @page_load
     def load_mine(self) -> rx.event.EventSpec | None:
         today = local_today(self.locale)
         return self._load(
@@ -210,6 +213,7 @@ class SkillingState(AppState):
         self.history = present.history(bundle, found.history)
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         return _guarded(self, self._fill)
 

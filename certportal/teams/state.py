@@ -7,7 +7,8 @@ from typing import Any
 
 import reflex as rx
 
-from certportal.auth.state import AppState
+from certportal.auth.policy import Principal
+from certportal.auth.state import AppState, page_load
 from certportal.errors import AuthError, CertportalError, Unavailable
 from certportal.i18n.formatting import format_date
 from certportal.teams import service
@@ -92,6 +93,9 @@ class AdminGuardState(AppState):
     """Admin pages: signed in and admin, else a refusal (the services refuse too)."""
 
     forbidden: bool = False
+
+    def _page_actor(self, principal: Principal) -> None:
+        self.forbidden = not principal.is_admin  # ``page_load`` of an admin page
 
     @rx.event
     def require_admin(self) -> rx.event.EventSpec | None:
@@ -178,6 +182,7 @@ class PeopleState(AdminGuardState):
         return max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         return self._load_page()
 
@@ -280,6 +285,7 @@ class TeamsAdminState(AdminGuardState):
             ]
 
     @rx.event
+    @page_load
     def load(self) -> rx.event.EventSpec | None:
         return self._load_page()
 

@@ -3,7 +3,9 @@
 ``@page(route, guard=...)`` declares a page with its guard; ``add_pages`` adds them to the app.
 "public" pages render at once; "member" pages wait for hydration and the session check, then
 render or redirect; "admin" pages also show a refusal to non-admins. Services enforce the same
-rules whatever the page shows.
+rules whatever the page shows. The session check is an on_load event of its own before the
+page's loads, unless the page has one load handler that does it itself (``auth.state.page_load``,
+or ``guard="member_in_load"`` for the wizard's): then a page change is one event fewer.
 """
 
 from __future__ import annotations
@@ -383,6 +385,12 @@ def page(
             # the page's one load handler checks the session itself (AppState._guard_in_load)
             assert len(extra) == 1, f"{route}: member_in_load takes exactly one load handler"
             events = extra
+        elif guard in ("member", "admin") and _checks_session(extra):
+            # its one load handler is a ``page_load``: it checks the session first, by itself
+            if guard == "admin":
+                state = extra[0].state  # type: ignore[union-attr]
+                assert issubclass(state, AdminGuardState), f"{route}: an admin page_load"
+            events = extra
         else:
             guard_event = {
                 "public": AppState.load_public,
@@ -399,6 +407,14 @@ def page(
         return wrapped
 
     return decorator
+
+
+def _checks_session(handlers: list[rx.event.EventType[()]]) -> bool:
+    """Whether the page's only load handler is a ``page_load`` (checks the session itself).
+    A page with several loads (home) keeps its guard event first."""
+    return len(handlers) == 1 and bool(
+        getattr(getattr(handlers[0], "fn", None), "checks_session", False)
+    )
 
 
 def add_pages(app: rx.App) -> None:

@@ -1,0 +1,124 @@
+"""Signed-in pages check the session inside their one load handler (``page_load``).
+
+A page change used to run a guard event (the session check) and then the page's load, each a
+separate event with the state lock and the state read and written; now the load checks first,
+by itself. These tests pin what the guard did: nobody signed in → sign-in and back; an admin
+page refuses others without loading anything; the database down → the page says so, nobody
+is signed out.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from reflex.state import State
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from certportal import db as db_module
+from certportal.audit.state import AuditState
+from certportal.auth.policy import Role
+from certportal.auth.state import AppState
+from certportal.cases.state import CasesState
+from certportal.credentials.state import CredentialsState
+from certportal.db import make_engine
+from certportal.teams.state import PeopleState
+from certportal.ui.layout import _PAGES
+from tests.conftest import make_user
+from tests.e2e.server import free_port
+from tests.state.conftest import on_page, redirect_target, run, sub, token_for
+
+# pages whose guard is still an event of its own, and why
+GUARD_EVENT_FIRST = {
+    "/": "several loads (teams, diagnoses, credentials, cases)",
+    "/admin/skilling": "its state is not an AdminGuardState",
+}
+
+
+def test_every_signed_in_page_runs_one_event_on_load() -> None:
+    for route, spec in _PAGES.items():
+        guard = [h for h in spec.on_load if getattr(h, "fn", None) is not None]
+        names = [h.fn.__name__ for h in guard]  # type: ignore[union-attr]
+        if route in GUARD_EVENT_FIRST or names[:1] == ["load_public"]:
+            continue
+        assert len(spec.on_load) == 1, f"{route}: {names}"
+        assert getattr(spec.on_load[0].fn, "checks_session", False) or route.startswith(  # type: ignore[union-attr]
+            "/wizard"
+        ), route
+
+
+def test_a_page_load_without_a_session_goes_to_sign_in_and_back(root: State) -> None:
+    state = sub(root, CredentialsState)
+    on_page(root, "/credentials")
+    events = run(state.load())
+    assert redirect_target(events) == "/login?next=/credentials"
+    assert state.signed_in is False and state.items == []
+
+
+def test_a_page_load_with_a_revoked_session_says_so_and_loads_nothing(
+    root: State, session: Session
+) -> None:
+    make_user(session, "person@example.com")
+    state = sub(root, CasesState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    on_page(root, "/cases")
+    run(state.load())
+    assert state.signed_in is True
+    from certportal.auth import service as auth_service
+
+    auth_service.sign_out(session, token=state.session_token)
+    session.commit()
+    events = run(state.load())
+    assert redirect_target(events) == "/login?next=/cases"
+    assert state.signed_in is False and state.notice == "error.session_expired"
+
+
+def test_a_page_load_signs_the_person_in_by_itself(root: State, session: Session) -> None:
+    make_user(session, "person@example.com")
+    state = sub(root, CredentialsState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    on_page(root, "/credentials")
+    assert run(state.load()) == []  # no guard event before it
+    assert state.signed_in and state.auth_checked and state.loaded
+
+
+def test_an_admin_page_load_refuses_a_member_and_loads_nothing(
+    root: State, session: Session
+) -> None:
+    make_user(session, "member@example.com")
+    make_user(session, "admin@example.com", role=Role.ADMIN)
+    state = sub(root, PeopleState)
+    state.session_token = token_for(session, "member@example.com")
+    session.commit()
+    on_page(root, "/admin/people")
+    assert run(state.load()) == []
+    assert state.forbidden is True and state.people == []
+    state.session_token = token_for(session, "admin@example.com")
+    session.commit()
+    run(state.load())
+    assert state.forbidden is False and len(state.people) == 2
+    audit = sub(root, AuditState)
+    assert run(audit.load()) == [] and audit.forbidden is False
+
+
+def test_a_page_load_while_the_database_is_down_keeps_the_person_signed_in(
+    root: State, session: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user(session, "person@example.com")
+    state = sub(root, CredentialsState)
+    state.session_token = token = token_for(session, "person@example.com")
+    session.commit()
+    on_page(root, "/credentials")
+    dead = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone")
+    try:
+        monkeypatch.setattr(db_module, "get_engine", functools.cache(lambda: dead))
+        assert run(state.load()) == []  # not sent to sign in
+        assert sub(root, AppState).unavailable is True and state.session_token == token
+        monkeypatch.setattr(db_module, "get_engine", functools.cache(lambda: engine))
+        assert run(state.load()) == []
+        assert state.unavailable is False and state.loaded
+    finally:
+        dead.dispose()
