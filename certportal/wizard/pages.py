@@ -14,7 +14,6 @@ from certportal.ui.layout import page, page_title
 from certportal.ui.text import lt, t
 from certportal.wizard import present
 from certportal.wizard.state import (
-    CertChoice,
     RunItem,
     WizardListState,
     WizardStartState,
@@ -246,8 +245,8 @@ def _unknown_choice() -> rx.Component:
     )
 
 
-def _cert_option(choice: CertChoice) -> rx.Component:
-    return rx.el.option(lt(choice.label), value=choice.id)
+def _cert_option(choice: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.el.option(lt(choice), value=choice.to(dict)["id"].to(str))
 
 
 def _certification_input() -> rx.Component:

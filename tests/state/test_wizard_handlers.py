@@ -241,7 +241,32 @@ def test_the_certification_list_is_sent_once_not_on_every_visit(
     session.commit()
     on_page(root, f"/wizard/{run_id}/certification")
     run(state.load())
-    assert len(state.certs) > 50 and "certs" in state.dirty_vars
+    sent = root.get_delta()[state.get_full_name()]
+    assert len(sent["filtered_certs_rx_state_"]) > 50
     root._clean()
     run(state.load())  # back to the same question
-    assert state.view == "question" and "certs" not in state.dirty_vars
+    assert state.view == "question"
+    assert "filtered_certs_rx_state_" not in root.get_delta().get(state.get_full_name(), {})
+
+
+def test_the_certification_list_is_sent_once_and_kept_cheap_to_read(
+    root: State, session: Session
+) -> None:
+    """The list goes to the page once (as the filtered list, not also as its source), and the
+    state keeps it as plain tuples: it is read from Redis on every event of the tab."""
+    person = make_user(session, "person@example.com")
+    run_id = wizard.start(session, actor=person).id
+    session.commit()
+    state = sub(root, WizardState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    on_page(root, f"/wizard/{run_id}/certification")
+    run(state.load())
+    page = json.dumps(state.dict(), ensure_ascii=False, default=str)
+    assert page.count('"AZ-104"') == 1  # the option's value, once
+    assert all(type(row) is tuple for row in state._certs)
+    blob = state._serialize()
+    assert b"dataclass" not in blob and b"CertChoice" not in blob
+    state.cert_filter = "az-10"
+    assert [c["id"] for c in state.filtered_certs] == ["AZ-104"]
+    assert state.filtered_certs[0]["en"].startswith("AZ-104 — ")
