@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -176,7 +177,12 @@ class Catalog(_Strict):
         _require_unique("certifications", [c.id for c in self.certifications])
         return self
 
-    def by_id(self) -> dict[str, Certification]:
+    def by_id(self) -> Mapping[str, Certification]:
+        """The certifications by id (built once per catalog: the catalog is immutable)."""
+        return self._index
+
+    @cached_property
+    def _index(self) -> Mapping[str, Certification]:
         return {c.id: c for c in self.certifications}
 
 
@@ -402,13 +408,27 @@ class Linkage(_Strict):
     def question(self, qid: str) -> Question:
         return self.questions_by_id()[qid]
 
-    def questions_by_id(self) -> dict[str, Question]:
+    # the indexes are built once per document (documents are immutable): the wizard looks
+    # questions up at every step of every walk
+    def questions_by_id(self) -> Mapping[str, Question]:
+        return self._questions
+
+    def outcomes_by_id(self) -> Mapping[str, Outcome]:
+        return self._outcomes
+
+    def channels_by_id(self) -> Mapping[str, Channel]:
+        return self._channels
+
+    @cached_property
+    def _questions(self) -> Mapping[str, Question]:
         return {q.id: q for q in self.questions}
 
-    def outcomes_by_id(self) -> dict[str, Outcome]:
+    @cached_property
+    def _outcomes(self) -> Mapping[str, Outcome]:
         return {o.id: o for o in self.outcomes}
 
-    def channels_by_id(self) -> dict[str, Channel]:
+    @cached_property
+    def _channels(self) -> Mapping[str, Channel]:
         return {c.id: c for c in self.channels}
 
 

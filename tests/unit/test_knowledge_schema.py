@@ -323,3 +323,21 @@ def test_a_retired_certification_scores_for_one_year_after_retirement() -> None:
     assert sc400.retired_on == date(2025, 5, 31)
     assert scores(bundle, "SC-400", date(2026, 5, 31))
     assert not scores(bundle, "SC-400", date(2026, 6, 1))
+
+
+def test_lookups_by_id_are_built_once_per_document_and_change_nothing_else() -> None:
+    """The wizard looks certifications and questions up at every step: the indexes are built
+    once per (immutable) document, and a document with its indexes built still equals, copies
+    and pickles like one without."""
+    import pickle
+
+    bundle, fresh = loader.load_bundled(), loader.load_bundled()
+    catalog, linkage = bundle.catalog, bundle.linkage
+    assert catalog.by_id() is catalog.by_id()
+    assert linkage.questions_by_id() is linkage.questions_by_id()
+    assert linkage.outcomes_by_id() is linkage.outcomes_by_id()
+    assert linkage.channels_by_id() is linkage.channels_by_id()
+    assert list(catalog.by_id()) == [c.id for c in catalog.certifications]
+    assert linkage.question(linkage.start).id == linkage.start
+    assert bundle == fresh and pickle.loads(pickle.dumps(bundle)) == fresh  # noqa: S301 (own data)
+    assert bundle.model_dump() == fresh.model_dump()
