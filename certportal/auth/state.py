@@ -7,6 +7,7 @@ service call re-authenticates from the token.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
 from collections.abc import Callable, Iterator
@@ -32,6 +33,13 @@ from certportal.settings import get_settings
 _settings = get_settings()
 
 _S = TypeVar("_S", bound="AppState")
+
+# Who the running page_load authenticated, for the handler's own ``_acting()`` in the same
+# call: the session is checked once per page load, not twice. Set only while a page_load's
+# handler runs (it is synchronous), so no later event can see it.
+_PAGE_ACTOR: contextvars.ContextVar[Principal | None] = contextvars.ContextVar(
+    "certportal_page_actor", default=None
+)
 PageLoad = Callable[[_S], "rx.event.EventSpec | None"]
 
 
@@ -47,7 +55,11 @@ def page_load(fn: PageLoad[_S]) -> PageLoad[_S]:
         if actor is None:
             return elsewhere
         self._page_actor(actor)
-        return fn(self)
+        checked = _PAGE_ACTOR.set(actor)
+        try:
+            return fn(self)
+        finally:
+            _PAGE_ACTOR.reset(checked)
 
     load.checks_session = True  # type: ignore[attr-defined]
     return load
@@ -175,7 +187,9 @@ class AppState(rx.State):
     def _acting(self) -> Iterator[tuple[Session, Principal]]:
         """A database session and the authenticated principal, committing on success."""
         with session_scope() as session:
-            principal = auth_service.authenticate(session, token=self.session_token)
+            principal = _PAGE_ACTOR.get()  # checked a moment ago by this page's load
+            if principal is None:
+                principal = auth_service.authenticate(session, token=self.session_token)
             yield session, principal
 
     def _login_redirect(self) -> rx.event.EventSpec:

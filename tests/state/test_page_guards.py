@@ -122,3 +122,29 @@ def test_a_page_load_while_the_database_is_down_keeps_the_person_signed_in(
         assert state.unavailable is False and state.loaded
     finally:
         dead.dispose()
+
+
+def test_a_page_load_checks_the_session_once_and_later_events_check_again(
+    root: State, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certportal.auth import service as auth_service
+
+    make_user(session, "person@example.com")
+    state = sub(root, CredentialsState)
+    state.session_token = token_for(session, "person@example.com")
+    session.commit()
+    on_page(root, "/credentials")
+    calls: list[str] = []
+    real = auth_service.authenticate
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append("authenticate")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(auth_service, "authenticate", counted)
+    run(state.load())
+    assert state.loaded and calls == ["authenticate"]  # the guard's; the load reuses it
+    calls.clear()
+    with state._acting() as (_, actor):  # any later event authenticates by itself
+        assert actor.email == "person@example.com"
+    assert calls == ["authenticate"]
