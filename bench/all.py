@@ -59,6 +59,10 @@ def table(results: dict) -> str:
         f"{'wizard next p95 / floor p95, 50 clients':<48}{t['next_p95_vs_floor_50_clients']:>12.2f}×  ≤ 1.3×"
     )
     s = ev["sessions"]
+    lines.append(
+        f"{'CPU stolen by the hypervisor: 1 client / 200':<48}"
+        f"{ev['one_client']['stolen_pct']:>7} / {s['cpu']['stolen_pct']} %"
+    )
     lines.append(f"{'200 sessions: errors':<48}{s['errors']:>14}  0")
     lines.append(
         f"{'200 sessions: p95 / floor p95 (same load)':<48}"

@@ -118,6 +118,23 @@ def _server_cpu(app: harness.ScaledApp) -> float:
     return total
 
 
+def _host_cpu() -> tuple[int, int]:
+    """(all, stolen) CPU ticks of this machine so far (Linux /proc/stat; zeros elsewhere).
+    Stolen: time the hypervisor gave this VM's CPUs to someone else — on a shared cloud VM it
+    makes every latency here longer, so the bench says how much there was."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0, 0
+    ticks = [int(f) for f in fields]
+    return sum(ticks[:8]), (ticks[7] if len(ticks) > 7 else 0)
+
+
+def _steal_pct(before: tuple[int, int], after: tuple[int, int]) -> float:
+    total = after[0] - before[0]
+    return round(100 * (after[1] - before[1]) / total, 1) if total > 0 else 0.0
+
+
 @dataclass
 class Samples:
     floor: list[float] = field(default_factory=list)
@@ -256,13 +273,17 @@ def run(workers: int | None, rounds_single: int, rounds_many: int, sessions: int
     app = harness.start_scaled(workdir, database_url, workers=workers, redis_url=redis)
     try:
         asyncio.run(closed_loop(app.url, tokens[:1], 20))  # warm up every code path once
+        host_before = _host_cpu()
         single = asyncio.run(closed_loop(app.url, tokens[:1], rounds_single))
+        single_stolen = _steal_pct(host_before, _host_cpu())
         many = asyncio.run(closed_loop(app.url, tokens[:50], rounds_many))
         # where the two cores went during the 200 sessions: the server's workers, and this
         # process (the load generator, which shares the machine with them)
         server_before, own_before, wall_before = _server_cpu(app), time.process_time(), time.time()
+        host_before = _host_cpu()
         people = asyncio.run(diagnoses(app.url, tokens[:sessions]))
         cpu = {
+            "stolen_pct": _steal_pct(host_before, _host_cpu()),
             "wall_s": round(time.time() - wall_before, 1),
             "server_workers_cpu_s": round(_server_cpu(app) - server_before, 1),
             "load_generator_cpu_s": round(time.process_time() - own_before, 1),
@@ -280,6 +301,7 @@ def run(workers: int | None, rounds_single: int, rounds_many: int, sessions: int
             "floor": floor_1,
             "next": summary(single.next),
             "errors": len(single.errors),
+            "stolen_pct": single_stolen,
         },
         "fifty_clients": {
             "floor": summary(many.floor),
@@ -361,7 +383,8 @@ def table(out: dict) -> str:
     lines.append(
         f"during the sessions ({c['wall_s']} s): server workers {c['server_workers_cpu_s']} CPU s, "
         f"load generator {c['load_generator_cpu_s']} CPU s "
-        f"(of {cores * c['wall_s']:.0f} on {cores} cores)"
+        f"(of {cores * c['wall_s']:.0f} on {cores} cores); "
+        f"stolen by the hypervisor: {c['stolen_pct']} % of the machine's CPU time"
     )
     return "\n".join(lines)
 
