@@ -55,14 +55,31 @@ def page_load(fn: PageLoad[_S]) -> PageLoad[_S]:
         if actor is None:
             return elsewhere
         self._page_actor(actor)
-        checked = _PAGE_ACTOR.set(actor)
-        try:
+        with checked_as(actor):
             return fn(self)
-        finally:
-            _PAGE_ACTOR.reset(checked)
 
-    load.checks_session = True  # type: ignore[attr-defined]
-    return load
+    return checks_session(load)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def checks_session(fn: _F) -> _F:
+    """Marks a page's only load handler as checking the session itself (``ui.layout.page``
+    then registers no guard event before it)."""
+    fn.checks_session = True  # type: ignore[attr-defined]
+    return fn
+
+
+@contextmanager
+def checked_as(actor: Principal) -> Iterator[None]:
+    """While the body runs, ``_acting()`` uses ``actor`` (authenticated a moment ago by a page's
+    load) instead of authenticating again."""
+    token = _PAGE_ACTOR.set(actor)
+    try:
+        yield
+    finally:
+        _PAGE_ACTOR.reset(token)
 
 
 # What the banner above every page can say (message keys). The banner's text is compiled into

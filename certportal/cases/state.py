@@ -141,6 +141,10 @@ class CasesState(AppState):
     @rx.event
     @page_load
     def load(self) -> rx.event.EventSpec | None:
+        return self._home()
+
+    def _home(self) -> rx.event.EventSpec | None:
+        """The list (this page's, and the home page's follow-ups): session checked before."""
         self.deleted = self.router.url.query_parameters.get("deleted") == "1"
         return self._refresh()
 

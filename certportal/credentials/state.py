@@ -99,6 +99,10 @@ class CredentialsState(AppState):
     @rx.event
     @page_load
     def load(self) -> rx.event.EventSpec | None:
+        return self._home()
+
+    def _home(self) -> rx.event.EventSpec | None:
+        """The list (this page's, and the home page's renewal alerts): session checked before."""
         query = self.router.url.query_parameters
         self.status = query.get("status", "") if query.get("status") in STATUSES else ""
         return self._refresh()

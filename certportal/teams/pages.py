@@ -6,9 +6,8 @@ import reflex as rx
 
 from certportal.auth.state import AppState
 from certportal.cases.pages import follow_ups_card
-from certportal.cases.state import CasesState
 from certportal.credentials.pages import alerts_card
-from certportal.credentials.state import CredentialsState
+from certportal.home.state import HomeState
 from certportal.teams.state import (
     Choice,
     MemberItem,
@@ -23,7 +22,6 @@ from certportal.ui.components import callout, confirm_dialog
 from certportal.ui.layout import page, page_title
 from certportal.ui.text import t, t_var
 from certportal.wizard.pages import resume_card
-from certportal.wizard.state import WizardListState
 
 
 def _person_chip(person: MemberItem) -> rx.Component:
@@ -64,7 +62,7 @@ def _my_team_card(team: TeamItem) -> rx.Component:
 @page(
     "/",
     title="nav.home",
-    on_load=[MyTeamsState.load, WizardListState.load, CredentialsState.load, CasesState.load],
+    on_load=[HomeState.load],
 )
 def home_page() -> rx.Component:
     return rx.vstack(

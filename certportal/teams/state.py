@@ -76,8 +76,8 @@ class MyTeamsState(AppState):
     teams: list[TeamItem] = []
     loaded: bool = False
 
-    @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def _home(self) -> rx.event.EventSpec | None:
+        """The home page's teams card (``home.state.HomeState.load`` checked the session)."""
         if not self.session_token:
             return None
         try:

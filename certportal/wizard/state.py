@@ -91,9 +91,9 @@ class WizardListState(AppState):
         self.resume = [r for r in items if not r.done][:1]
         self.loaded = True
 
-    @rx.event
-    def load(self) -> rx.event.EventSpec | None:
-        """The home page's "continue where you left off" (after the page's guard)."""
+    def _home(self) -> rx.event.EventSpec | None:
+        """The home page's "continue where you left off" (``home.state.HomeState.load``
+        checked the session)."""
         if not self.signed_in:
             return None
         try:

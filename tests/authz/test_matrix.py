@@ -141,7 +141,8 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "SkillingSettingsState.save": NOBODY,
     # home
     "MyTeamsState.setvar": NOBODY,
-    "MyTeamsState.load": NOBODY,
+    "HomeState.setvar": NOBODY,
+    "HomeState.load": NOBODY,
     # the inventory: the owner's only
     "CredentialsState.setvar": NOBODY,
     "CredentialsState.load": NOBODY,
@@ -188,7 +189,6 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "WizardStartState.setvar": NOBODY,
     "WizardStartState.start": NOBODY,
     "WizardListState.setvar": NOBODY,
-    "WizardListState.load": NOBODY,
     "WizardListState.open": NOBODY,
     "WizardListState.ask_delete": NOBODY,
     "WizardListState.cancel_delete": NOBODY,

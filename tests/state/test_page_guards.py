@@ -31,7 +31,6 @@ from tests.state.conftest import on_page, redirect_target, run, sub, token_for
 
 # pages whose guard is still an event of its own, and why
 GUARD_EVENT_FIRST = {
-    "/": "several loads (teams, diagnoses, credentials, cases)",
     "/admin/skilling": "its state is not an AdminGuardState",
 }
 
@@ -148,3 +147,58 @@ def test_a_page_load_checks_the_session_once_and_later_events_check_again(
     with state._acting() as (_, actor):  # any later event authenticates by itself
         assert actor.email == "person@example.com"
     assert calls == ["authenticate"]
+
+
+def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
+    root: State, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    from datetime import date
+
+    from certportal.auth import service as auth_service
+    from certportal.credentials import service as credentials
+    from certportal.credentials.rules import CredentialData
+    from certportal.home.state import HomeState
+    from certportal.teams import service as teams
+    from certportal.teams.state import MyTeamsState
+    from certportal.wizard import service as wizard
+    from certportal.wizard.state import WizardListState
+
+    assert [h.fn.__name__ for h in _PAGES["/"].on_load] == ["load"]  # type: ignore[union-attr]
+    assert _PAGES["/"].on_load == [HomeState.load]
+    admin = make_user(session, "admin@example.com", role=Role.ADMIN)
+    person = make_user(session, "person@example.com")
+    team = teams.create_team(session, actor=admin, name="Azure")
+    teams.assign(
+        session, actor=admin, team_id=team.id or 0, user_id=person.user_id, team_role="member"
+    )
+    run_row = wizard.start(session, actor=person)
+    credentials.create(
+        session,
+        actor=person,
+        data=CredentialData(certification_id="AZ-104", earned_on=date(2026, 3, 1)),
+    )
+    home = sub(root, HomeState)
+    home.session_token = token_for(session, "person@example.com")
+    session.commit()
+    on_page(root, "/")
+    calls: list[str] = []
+    real = auth_service.authenticate
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append("authenticate")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(auth_service, "authenticate", counted)
+    assert asyncio.run(home.load()) is None
+    assert calls == ["authenticate"]
+    assert [t.name for t in sub(root, MyTeamsState).teams] == ["Azure"]
+    assert [r.id for r in sub(root, WizardListState).resume] == [run_row.id]
+    assert [c.code for c in sub(root, CredentialsState).items] == ["AZ-104"]
+    assert sub(root, CasesState).loaded and sub(root, CasesState).items == []
+
+    home.session_token = ""  # signed out elsewhere: nothing loads, to sign-in
+    sub(root, MyTeamsState).teams = []
+    events = asyncio.run(home.load())
+    assert redirect_target([events]) == "/login"
+    assert sub(root, MyTeamsState).teams == []

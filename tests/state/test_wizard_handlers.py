@@ -65,8 +65,8 @@ def test_deleting_a_run_needs_the_confirmation_then_removes_only_mine(
     state = sub(root, WizardListState)
     state.session_token = token_for(session, "person@example.com")
     session.commit()
-    run(state.require_member())
-    run(state.load())
+    on_page(root, "/wizard")
+    run(state.open())
     assert [r.id for r in state.runs] == [mine.id]
     run(state.delete())  # nothing asked: nothing deleted
     assert len(wizard.list_runs(session, actor=person)) == 1

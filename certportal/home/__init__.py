@@ -1,0 +1,1 @@
+"""The home page's load: every card's data in one event."""
