@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import inspect
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +26,13 @@ def run(result: Any) -> list[Any]:
     if inspect.isgenerator(result):
         return [e for e in result if e is not None]
     return [result] if result is not None else []
+
+
+def run_async(handler_call: Any) -> Any:
+    """What an async handler returns, run to the end on a loop of its own in a thread (the
+    browser tests' Playwright keeps an event loop running in this one)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, handler_call).result()
 
 
 def redirect_target(events: list[Any]) -> str | None:

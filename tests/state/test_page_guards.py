@@ -27,7 +27,7 @@ from certportal.teams.state import PeopleState
 from certportal.ui.layout import _PAGES
 from tests.conftest import make_user
 from tests.e2e.server import free_port
-from tests.state.conftest import on_page, redirect_target, run, sub, token_for
+from tests.state.conftest import on_page, redirect_target, run, run_async, sub, token_for
 
 # pages whose guard is still an event of its own, and why
 GUARD_EVENT_FIRST = {
@@ -152,7 +152,6 @@ def test_a_page_load_checks_the_session_once_and_later_events_check_again(
 def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
     root: State, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import asyncio
     from datetime import date
 
     from certportal.auth import service as auth_service
@@ -190,7 +189,7 @@ def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(auth_service, "authenticate", counted)
-    assert asyncio.run(home.load()) is None
+    assert run_async(home.load()) is None
     assert calls == ["authenticate"]
     assert [t.name for t in sub(root, MyTeamsState).teams] == ["Azure"]
     assert [r.id for r in sub(root, WizardListState).resume] == [run_row.id]
@@ -199,6 +198,6 @@ def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
 
     home.session_token = ""  # signed out elsewhere: nothing loads, to sign-in
     sub(root, MyTeamsState).teams = []
-    events = asyncio.run(home.load())
+    events = run_async(home.load())
     assert redirect_target([events]) == "/login"
     assert sub(root, MyTeamsState).teams == []
