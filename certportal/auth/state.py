@@ -225,8 +225,8 @@ class AppState(rx.State):
         """What a page's guard learns besides who it is (the admin pages: whether allowed)."""
 
     def _guard_in_load(self) -> tuple[Principal | None, rx.event.EventSpec | None]:
-        """The member guard's work, done by a page's load handler itself (pages registered with
-        ``guard="member_in_load"``): one event fewer on every page change. Who is signed in, or
+        """The member guard's work, done by a page's load handler itself (load handlers
+        marked ``checks_session``): one event fewer on every page change. Who is signed in, or
         — for nobody — where to go instead (sign in; or nowhere while the database is down: the
         page says so)."""
         try:

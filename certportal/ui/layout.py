@@ -5,7 +5,7 @@
 render or redirect; "admin" pages also show a refusal to non-admins. Services enforce the same
 rules whatever the page shows. The session check is an on_load event of its own before the
 page's loads, unless the page has one load handler that does it itself (``auth.state.page_load``,
-or ``guard="member_in_load"`` for the wizard's): then a page change is one event fewer.
+or marked ``auth.state.checks_session``): then a page change is one event fewer.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from certportal.ui import styles
 from certportal.ui.components import DocumentLanguage, confirm_dialog
 from certportal.ui.text import t, t_var
 
-Guard = Literal["public", "member", "member_in_load", "admin"]
+Guard = Literal["public", "member", "admin"]
 
 
 @dataclass(frozen=True)
@@ -381,12 +381,8 @@ def page(
             )
 
         wrapped.__name__ = render.__name__
-        if guard == "member_in_load":
-            # the page's one load handler checks the session itself (AppState._guard_in_load)
-            assert len(extra) == 1, f"{route}: member_in_load takes exactly one load handler"
-            events = extra
-        elif guard in ("member", "admin") and _checks_session(extra):
-            # its one load handler is a ``page_load``: it checks the session first, by itself
+        if guard in ("member", "admin") and _checks_session(extra):
+            # its one load handler checks the session first, by itself (``checks_session``)
             if guard == "admin":
                 state = extra[0].state  # type: ignore[union-attr]
                 assert issubclass(state, AdminGuardState), f"{route}: an admin page_load"
@@ -410,8 +406,7 @@ def page(
 
 
 def _checks_session(handlers: list[rx.event.EventType[()]]) -> bool:
-    """Whether the page's only load handler is a ``page_load`` (checks the session itself).
-    A page with several loads (home) keeps its guard event first."""
+    """Whether the page's only load handler checks the session itself (``checks_session``)."""
     return len(handlers) == 1 and bool(
         getattr(getattr(handlers[0], "fn", None), "checks_session", False)
     )

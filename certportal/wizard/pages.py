@@ -122,7 +122,7 @@ def resume_card() -> rx.Component:
     )
 
 
-@page("/wizard", title="wizard.my_runs", guard="member_in_load", on_load=[WizardListState.open])
+@page("/wizard", title="wizard.my_runs", on_load=[WizardListState.open])
 def wizard_list_page() -> rx.Component:
     return rx.vstack(
         page_title(
@@ -162,7 +162,7 @@ def wizard_list_page() -> rx.Component:
     )
 
 
-@page("/wizard/new", title="wizard.start", guard="member_in_load", on_load=[WizardStartState.start])
+@page("/wizard/new", title="wizard.start", on_load=[WizardStartState.start])
 def wizard_new_page() -> rx.Component:
     return rx.center(
         rx.cond(
@@ -748,7 +748,6 @@ def _missing() -> rx.Component:
 @page(
     "/wizard/[wrun]/[wstep]",
     title="wizard.title",
-    guard="member_in_load",
     on_load=[WizardState.load],
 )
 def wizard_page() -> rx.Component:

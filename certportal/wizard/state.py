@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import reflex as rx
 
 from certportal.auth.policy import Principal
-from certportal.auth.state import AppState
+from certportal.auth.state import AppState, checks_session
 from certportal.errors import AuthError, CertportalError, Unavailable
 from certportal.i18n.formatting import format_datetime
 from certportal.knowledge.schema import UNKNOWN, Bundle, Certification, KnowledgeError
@@ -103,6 +103,7 @@ class WizardListState(AppState):
         return None
 
     @rx.event
+    @checks_session
     def open(self) -> rx.event.EventSpec | None:
         """``/wizard``: checks the session itself (one event per page change)."""
         actor, elsewhere = self._guard_in_load()
@@ -148,6 +149,7 @@ class WizardStartState(AppState):
     error: str = ""
 
     @rx.event
+    @checks_session
     def start(self) -> rx.event.EventSpec | None:
         principal, elsewhere = self._guard_in_load()
         if principal is None:
@@ -266,6 +268,7 @@ class WizardState(AppState):
         return engine.resolve_step(ctx.walk, step)
 
     @rx.event
+    @checks_session
     def load(self) -> rx.event.EventSpec | None:
         principal, elsewhere = self._guard_in_load()
         if principal is None:

@@ -123,24 +123,30 @@ def test_a_page_load_while_the_database_is_down_keeps_the_person_signed_in(
         dead.dispose()
 
 
-def test_a_page_load_checks_the_session_once_and_later_events_check_again(
-    root: State, session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each authentication of a session, as it happens."""
     from certportal.auth import service as auth_service
 
+    seen: list[str] = []
+    real = auth_service.authenticate
+
+    def counted(*args: object, **kwargs: object) -> object:
+        seen.append("authenticate")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(auth_service, "authenticate", counted)
+    return seen
+
+
+def test_a_page_load_checks_the_session_once_and_later_events_check_again(
+    root: State, session: Session, calls: list[str]
+) -> None:
     make_user(session, "person@example.com")
     state = sub(root, CredentialsState)
     state.session_token = token_for(session, "person@example.com")
     session.commit()
     on_page(root, "/credentials")
-    calls: list[str] = []
-    real = auth_service.authenticate
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append("authenticate")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(auth_service, "authenticate", counted)
     run(state.load())
     assert state.loaded and calls == ["authenticate"]  # the guard's; the load reuses it
     calls.clear()
@@ -150,11 +156,10 @@ def test_a_page_load_checks_the_session_once_and_later_events_check_again(
 
 
 def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
-    root: State, session: Session, monkeypatch: pytest.MonkeyPatch
+    root: State, session: Session, calls: list[str]
 ) -> None:
     from datetime import date
 
-    from certportal.auth import service as auth_service
     from certportal.credentials import service as credentials
     from certportal.credentials.rules import CredentialData
     from certportal.home.state import HomeState
@@ -181,14 +186,6 @@ def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
     home.session_token = token_for(session, "person@example.com")
     session.commit()
     on_page(root, "/")
-    calls: list[str] = []
-    real = auth_service.authenticate
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append("authenticate")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(auth_service, "authenticate", counted)
     assert run_async(home.load()) is None
     assert calls == ["authenticate"]
     assert [t.name for t in sub(root, MyTeamsState).teams] == ["Azure"]

@@ -4,6 +4,7 @@ the services, bad input is reported without losing what was typed."""
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import quote
 
 from reflex.state import State
@@ -230,9 +231,8 @@ def test_a_wizard_page_without_a_session_goes_to_sign_in_and_back(
     assert len(wizard.list_runs(session, actor=person)) == 1
 
 
-def test_the_certification_list_is_sent_once_not_on_every_visit(
-    root: State, session: Session
-) -> None:
+def _on_the_certification_question(root: State, session: Session) -> Any:
+    """A person's new diagnosis, opened on its first question (the certification)."""
     person = make_user(session, "person@example.com")
     run_id = wizard.start(session, actor=person).id
     session.commit()
@@ -241,6 +241,13 @@ def test_the_certification_list_is_sent_once_not_on_every_visit(
     session.commit()
     on_page(root, f"/wizard/{run_id}/certification")
     run(state.load())
+    return state
+
+
+def test_the_certification_list_is_sent_once_not_on_every_visit(
+    root: State, session: Session
+) -> None:
+    state = _on_the_certification_question(root, session)
     sent = root.get_delta()[state.get_full_name()]
     assert len(sent["filtered_certs_rx_state_"]) > 50
     root._clean()
@@ -254,14 +261,7 @@ def test_the_certification_list_is_sent_once_and_kept_cheap_to_read(
 ) -> None:
     """The list goes to the page once (as the filtered list, not also as its source), and the
     state keeps it as plain tuples: it is read from Redis on every event of the tab."""
-    person = make_user(session, "person@example.com")
-    run_id = wizard.start(session, actor=person).id
-    session.commit()
-    state = sub(root, WizardState)
-    state.session_token = token_for(session, "person@example.com")
-    session.commit()
-    on_page(root, f"/wizard/{run_id}/certification")
-    run(state.load())
+    state = _on_the_certification_question(root, session)
     page = json.dumps(state.dict(), ensure_ascii=False, default=str)
     assert page.count('"AZ-104"') == 1  # the option's value, once
     assert all(type(row) is tuple for row in state._certs)
