@@ -3,7 +3,8 @@
 Socket.IO (Engine.IO v4) over a plain websocket, as the built frontend does: connect to
 ``/_event/?token=<tab>&EIO=4&transport=websocket``, send the hydrate event inside the namespace's
 CONNECT packet, then events as ``42/_event,["event", {...}]``; the server answers with state deltas
-and client-side events (a redirect is one). Used by the load benchmarks and the fault tests: many
+and client-side events (a redirect is one). The session cookie (HttpOnly: the page's scripts never
+see it) goes in the websocket's handshake, as the browser sends it. Used by the load benchmarks and the fault tests: many
 of these run in one process where as many browsers would not fit on the machine.
 """
 
@@ -23,10 +24,9 @@ import websockets
 
 ROOT = "reflex___state____state"
 APP = f"{ROOT}.certportal___auth___state____app_state"
-TOKEN_VAR = f"{APP}.session_token_rx_state_"
+SESSION_COOKIE = "certportal_session"
 HYDRATE = f"{ROOT}.hydrate_and_load"
 ON_LOAD = f"{ROOT}.reflex___state____on_load_internal_state.on_load_internal"
-UPDATE_VARS = f"{ROOT}.reflex___state____update_vars_internal_state.update_vars_internal"
 NAMESPACE = "/_event"
 
 
@@ -91,11 +91,14 @@ class ReflexClient:
         """Open the socket on ``path`` and wait for the page's state (hydrated)."""
         self.path = path
         self.closed.clear()
+        headers = {"Accept-Language": self.accept_language}
+        if self.session_token:
+            headers["Cookie"] = f"{SESSION_COOKIE}={self.session_token}"
         self._ws = await asyncio.wait_for(
             websockets.connect(
                 self._url(),
                 origin=self.base_url,  # type: ignore[arg-type]
-                additional_headers={"Accept-Language": self.accept_language},
+                additional_headers=headers,
                 max_size=None,
                 ping_interval=None,
                 open_timeout=timeout,
@@ -108,7 +111,7 @@ class ReflexClient:
         boot = {
             "event": {
                 "name": HYDRATE,
-                "payload": {"vars": {TOKEN_VAR: self.session_token}} if self.session_token else {},
+                "payload": {},
                 "router_data": self._router(path),
             }
         }
@@ -187,10 +190,10 @@ class ReflexClient:
                 raise Disconnected(f"connection closed on {self.path}")
 
     async def navigate(self, path: str, timeout: float = 30) -> list[Update]:
-        """What the browser does after a redirect: send the cookie again, run the page's
-        on_load handlers; returns the updates up to the page being hydrated again."""
+        """What the browser does after a redirect: run the page's on_load handlers (it has no
+        cookie or storage var to send first); returns the updates up to the page being hydrated
+        again."""
         self.path = path
-        await self.send(UPDATE_VARS, {"vars": {TOKEN_VAR: self.session_token}})
         await self.send(ON_LOAD)
         return await self.until(lambda u: u.value(ROOT, "is_hydrated") is True, timeout)
 

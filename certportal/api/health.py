@@ -11,6 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from certportal import __version__
+from certportal.api import session as session_routes
+from certportal.auth import rules
 from certportal.db import database_reachable, session_scope
 
 SECURITY_HEADERS = {
@@ -55,9 +57,6 @@ async def calendar_feed(request: Request) -> Response:
     )
 
 
-SESSION_COOKIE = "certportal_session"
-
-
 def _attachment(token: str, attachment_id: int) -> object:
     """The attachment's file for the person the session cookie belongs to, or why not."""
     from certportal.auth import service as auth_service
@@ -75,7 +74,7 @@ async def case_attachment(request: Request) -> Response:
     from certportal.errors import CertportalError
 
     raw = str(request.path_params.get("attachment_id", ""))
-    token = request.cookies.get(SESSION_COOKIE, "")
+    token = request.cookies.get(rules.SESSION_COOKIE, "")
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; sandbox"}
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not token:
         return Response("not found\n", status_code=404, media_type="text/plain", headers=headers)
@@ -97,5 +96,7 @@ def build_api() -> Starlette:
             Route("/api/health", health, methods=["GET"]),
             Route("/api/calendar/{token}.ics", calendar_feed, methods=["GET"]),
             Route("/api/cases/attachments/{attachment_id}", case_attachment, methods=["GET"]),
+            Route("/api/auth/session", session_routes.session_cookie, methods=["GET"]),
+            Route("/api/auth/signed-out", session_routes.signed_out, methods=["GET"]),
         ]
     )

@@ -207,3 +207,40 @@ def throttle_wait(failures: list[datetime], now: datetime) -> timedelta:
     delay: timedelta = min(THROTTLE_BASE_DELAY * (2**excess), THROTTLE_MAX_DELAY)
     remaining: timedelta = recent[-1] + delay - now
     return remaining if remaining > timedelta(0) else timedelta(0)
+
+
+# --- the session cookie -----------------------------------------------------------------------
+# The browser holds the session token in an HttpOnly cookie that only HTTP responses set and
+# clear (``/api/auth/session``, ``/api/auth/signed-out``): page scripts never see it. The pages'
+# websocket sends it in its handshake, where the server reads it.
+SESSION_COOKIE = "certportal_session"
+LANG_COOKIE = "certportal_lang"
+# A session opened by a page event is "handed off": it stays unusable (revoked for this reason)
+# until the browser's next request exchanges its one-time code for the cookie, within this time.
+HANDOFF_REASON = "handoff"
+HANDOFF_TTL = timedelta(seconds=60)
+_COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_\-.~]{1,200}$")
+
+
+def cookie_value(header: str, name: str) -> str:
+    """The value of cookie ``name`` in a ``Cookie`` request header ('' if absent or not a plain
+    token: our cookies only ever hold URL-safe tokens and language codes)."""
+    for part in (header or "").split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key == name:
+            value = value.strip().strip('"')
+            return value if _COOKIE_VALUE.match(value) else ""
+    return ""
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: only same-site absolute paths are followed, else home."""
+    if (
+        value
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and not _CONTROL.search(value)
+    ):
+        return value
+    return "/"

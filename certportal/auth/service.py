@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ScalarSelect, bindparam, delete, func
+from sqlalchemy import ScalarSelect, bindparam, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -337,13 +337,60 @@ def sign_out(session: Session, *, token: str, now: datetime | None = None) -> No
     )
 
 
+def hand_off(session: Session, *, token: str, now: datetime | None = None) -> str:
+    """Make a session just opened by a page event claimable only by the browser's next request.
+
+    The token stops working at once (the session is revoked as ``handoff``); the one-time code
+    returned goes in the URL of ``/api/auth/session``, which exchanges it within
+    :data:`rules.HANDOFF_TTL` for a new token in an HttpOnly cookie (:func:`redeem`). So the
+    token a person uses never passes through a page script, a URL or the page state."""
+    moment = now or utcnow()
+    row = _session_row(session, token)
+    if row is None or row.revoked_at is not None:
+        raise AuthError("error.session_expired")
+    code = secrets.token_urlsafe(32)
+    row.token_hash = hash_token(code)
+    row.revoked_at = moment
+    row.revoked_reason = rules.HANDOFF_REASON
+    session.add(row)
+    session.flush()
+    return code
+
+
+def redeem(session: Session, *, code: str, now: datetime | None = None) -> str | None:
+    """The session token for a hand-off code, once, within its time; None otherwise (unknown,
+    already used, too late, or ended meanwhile by "sign out everywhere")."""
+    moment = now or utcnow()
+    if not code or len(code) > 100:
+        return None
+    token = secrets.token_urlsafe(32)
+    claimed = session.execute(
+        update(LoginSession)
+        .where(
+            col(LoginSession.token_hash) == hash_token(code),
+            col(LoginSession.revoked_reason) == rules.HANDOFF_REASON,
+            col(LoginSession.revoked_at) > moment - rules.HANDOFF_TTL,
+        )
+        .values(
+            token_hash=hash_token(token), revoked_at=None, revoked_reason=None, last_seen_at=moment
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return token if getattr(claimed, "rowcount", 0) == 1 else None
+
+
 def revoke_all_sessions(
     session: Session, *, user_id: int, reason: str, now: datetime | None = None
 ) -> int:
     moment = now or utcnow()
     rows = session.exec(
         select(LoginSession).where(
-            LoginSession.user_id == user_id, col(LoginSession.revoked_at).is_(None)
+            LoginSession.user_id == user_id,
+            # sessions in use, and those on their way to a browser (hand_off)
+            or_(
+                col(LoginSession.revoked_at).is_(None),
+                col(LoginSession.revoked_reason) == rules.HANDOFF_REASON,
+            ),
         )
     ).all()
     for row in rows:

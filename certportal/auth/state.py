@@ -1,14 +1,17 @@
-"""Root state: the session cookie, the language, and who is signed in.
+"""Root state: the session, the language, and who is signed in.
 
 Handlers only glue: they call :mod:`certportal.auth.service` and the i18n catalog. Secrets never
-reach the client: the cookie holds an opaque token; the role shown here is for display only, every
-service call re-authenticates from the token.
+reach the client's scripts: the session token is an HttpOnly cookie (set and cleared only by
+``certportal.api.session``) that the server reads from the websocket's handshake; it is not kept
+in the page state either. The role shown here is for display only: every service call
+re-authenticates from the token.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +21,7 @@ from urllib.parse import quote
 import reflex as rx
 from sqlmodel import Session
 
+from certportal.auth import rules as auth_rules
 from certportal.auth import service as auth_service
 from certportal.auth.policy import Principal
 from certportal.db import session_scope, statement_scope
@@ -85,6 +89,7 @@ def checked_as(actor: Principal) -> Iterator[None]:
 # What the banner above every page can say (message keys). The banner's text is compiled into
 # the pages for these keys only (``ui.text.t_var``), so a notice is set with ``_notify``.
 NOTICES: tuple[str, ...] = (
+    "auth.handoff_late",
     "auth.signed_out",
     "auth.signed_out_everywhere",
     "error.session_expired",
@@ -93,26 +98,33 @@ NOTICES: tuple[str, ...] = (
 _PUBLIC_ROUTES = ("/login", "/signup")
 
 
-def _safe_next(value: str | None) -> str:
-    """Only same-site absolute paths are followed after sign-in."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
+_safe_next = auth_rules.safe_next
+
+
+def _navigate_away(url: str) -> rx.event.EventSpec:
+    """A full navigation to one of our HTTP routes (which set or clear the session cookie), not
+    a move between pages: the next page opens a new websocket that carries the new cookie."""
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
+def enter_with(code: str, next_path: str) -> rx.event.EventSpec:
+    """To ``/api/auth/session``: the browser trades the hand-off code for its session cookie."""
+    query = f"code={quote(code, safe='')}&next={quote(_safe_next(next_path), safe='')}"
+    return _navigate_away(f"/api/auth/session?{query}")
+
+
+def leave() -> rx.event.EventSpec:
+    """To ``/api/auth/signed-out``: the ended session's cookie is cleared, then sign-in."""
+    return _navigate_away("/api/auth/signed-out")
 
 
 class AppState(rx.State):
-    session_token: str = rx.Cookie(
-        "",
-        name="certportal_session",
-        path="/",
-        same_site="lax",
-        secure=_settings.secure_cookies,
-        max_age=_settings.session_absolute_hours * 3600,
-    )
-    lang_cookie: str = rx.Cookie(
-        "", name="certportal_lang", path="/", same_site="lax", max_age=365 * 24 * 3600
-    )
     locale: str = _settings.default_locale
+    # The language chosen in this tab (it overrides the language cookie the websocket was opened
+    # with: the cookie set by ``set_language`` reaches the server with the next page load).
+    _lang_choice: str = ""
+    # A session token this tab found ended: treated as none until the cookie changes.
+    _dead_token: str = ""
 
     auth_checked: bool = False
     # the session could not be checked because the database is down: the page says so
@@ -164,17 +176,30 @@ class AppState(rx.State):
         self.user_email = principal.email
         self.user_role = principal.role.value
 
+    def _session_token(self) -> str:
+        """The session token the browser's cookie carries ('' if none, or one found ended)."""
+        token = auth_rules.cookie_value(self.router.headers.cookie, auth_rules.SESSION_COOKIE)
+        return "" if token == self._dead_token else token
+
+    def _forget_token(self) -> None:
+        """This tab stops using the cookie's token (ended, or signed out): until a new sign-in
+        brings another, the pages act as if there were none."""
+        token = auth_rules.cookie_value(self.router.headers.cookie, auth_rules.SESSION_COOKIE)
+        if token and token != self._dead_token:
+            self._dead_token = token
+
     def _identify(self) -> Principal | None:
         """Who the cookie belongs to (None if nobody); sets the language accordingly."""
         if _settings.expose_worker_id:
             self.worker = str(os.getpid())
         principal: Principal | None = None
-        had_token = bool(self.session_token)
+        token = self._session_token()
+        had_token = bool(token)
         self.unavailable = False
         if had_token:
             try:
                 with session_scope() as session:
-                    principal = auth_service.authenticate(session, token=self.session_token)
+                    principal = auth_service.authenticate(session, token=token)
             except AuthError:
                 principal = None
             except Unavailable:
@@ -185,7 +210,7 @@ class AppState(rx.State):
                 raise
         if principal is None:
             if had_token:
-                self.session_token = ""
+                self._forget_token()
                 self._notify("error.session_expired")
             self._forget_user()
         else:
@@ -195,8 +220,11 @@ class AppState(rx.State):
         return principal
 
     def _browser_locale(self) -> str:
-        """The language chosen in this browser (cookie), else the one it asks for."""
-        return self.lang_cookie or locale_from_accept_language(
+        """The language chosen in this tab or browser (cookie), else the one it asks for."""
+        chosen = self._lang_choice or auth_rules.cookie_value(
+            self.router.headers.cookie, auth_rules.LANG_COOKIE
+        )
+        return chosen or locale_from_accept_language(
             self.router.headers.accept_language, _settings.default_locale
         )
 
@@ -206,7 +234,7 @@ class AppState(rx.State):
         with session_scope() as session:
             principal = _PAGE_ACTOR.get()  # checked a moment ago by this page's load
             if principal is None:
-                principal = auth_service.authenticate(session, token=self.session_token)
+                principal = auth_service.authenticate(session, token=self._session_token())
             yield session, principal
 
     def _login_redirect(self) -> rx.event.EventSpec:
@@ -245,7 +273,7 @@ class AppState(rx.State):
             yield session
 
     def _on_auth_error(self) -> rx.event.EventSpec:
-        self.session_token = ""
+        self._forget_token()
         self._forget_user()
         self._notify("error.session_expired")
         return rx.redirect("/login")
@@ -264,6 +292,8 @@ class AppState(rx.State):
             return None
         if principal is not None:
             return rx.redirect(_safe_next(self.router.url.query_parameters.get("next")))
+        if self.router.url.query_parameters.get("handoff"):
+            self._notify("auth.handoff_late")
         return None
 
     @rx.event
@@ -285,25 +315,40 @@ class AppState(rx.State):
         self.probe_seen = number if isinstance(number, int) else 0
 
     @rx.event
-    def set_language(self, locale: str) -> None:
+    def set_language(self, locale: str) -> rx.event.EventSpec:
         self._apply_locale(locale)
-        self.lang_cookie = self.locale
+        self._lang_choice = self.locale
+        remember = self._lang_cookie_script()
         if not self.signed_in:
-            return
+            return remember
         try:
             with self._acting() as (session, actor):
                 auth_service.set_locale(
                     session, actor=actor, user_id=actor.user_id, locale=self.locale
                 )
         except CertportalError:
-            # The choice still holds in this browser through the cookie.
-            return
+            pass  # the choice still holds in this browser through the cookie
+        return remember
+
+    def _lang_cookie_script(self) -> rx.event.EventSpec:
+        """The language cookie, for this browser's next visits (not a secret: a page may read
+        it; the server reads it from the next websocket handshake)."""
+        parts = [
+            f"{auth_rules.LANG_COOKIE}={self.locale}",
+            "path=/",
+            f"max-age={365 * 24 * 3600}",
+            "samesite=lax",
+        ]
+        if _settings.secure_cookies:
+            parts.append("secure")
+        return rx.call_script(f"document.cookie = {json.dumps('; '.join(parts))}")
 
     @rx.event
     def sign_out(self) -> rx.event.EventSpec:
-        if self.session_token:
+        token = self._session_token()
+        if token:
             with session_scope() as session:
-                auth_service.sign_out(session, token=self.session_token)
+                auth_service.sign_out(session, token=token)
         return self._signed_out("auth.signed_out")
 
     @rx.event
@@ -327,14 +372,14 @@ class AppState(rx.State):
     def _signed_out(self, notice: str) -> rx.event.EventSpec:
         # forget everything the pages held for this person (forms, support texts), keeping only
         # the language: the next person on this browser starts clean
-        locale, lang = self.locale, self.lang_cookie
+        locale, lang = self.locale, self._lang_choice
         self.reset()
         self._apply_locale(locale)
-        self.lang_cookie = lang
-        self.session_token = ""
+        self._lang_choice = lang
+        self._forget_token()
         self._forget_user()
         self._notify(notice)
-        return rx.redirect("/login")
+        return leave()
 
 
 class SignInState(AppState):
@@ -376,6 +421,7 @@ class SignInState(AppState):
         try:
             with session_scope() as session:
                 signed = auth_service.sign_in(session, email=email, password=password)
+                code = auth_service.hand_off(session, token=signed.token)
         except AuthError as exc:
             if exc.key == "error.bad_credentials":
                 with session_scope() as session:
@@ -384,11 +430,10 @@ class SignInState(AppState):
             self.busy = False
             return
         self.busy = False
-        self.session_token = signed.token
         self._remember(signed.principal)
         if signed.principal.locale:
             self._apply_locale(signed.principal.locale)
-        yield rx.redirect(_safe_next(self.router.url.query_parameters.get("next")))
+        yield enter_with(code, self.router.url.query_parameters.get("next") or "/")
 
 
 class SignUpState(AppState):
@@ -415,15 +460,15 @@ class SignUpState(AppState):
                     password=str(form.get("password", "")),
                     locale=self.locale,
                 )
+                code = auth_service.hand_off(session, token=signed.token)
         except CertportalError as exc:
             self.error = self._error_text(exc)
             self.field = exc.field or ""
             self.busy = False
             return
         self.busy = False
-        self.session_token = signed.token
         self._remember(signed.principal)
-        yield rx.redirect("/")
+        yield enter_with(code, "/")
 
 
 class CallbackState(AppState):
@@ -451,6 +496,11 @@ class CallbackState(AppState):
                     state=str(query.get("state", "") or ""),
                     code=str(query.get("code", "") or ""),
                 )
+                handoff = (
+                    auth_service.hand_off(session, token=completed.signed_in.token)
+                    if completed.signed_in is not None
+                    else ""
+                )
         except AuthError as exc:
             with session_scope() as session:
                 oidc.record_failure(session, reason=exc.key)
@@ -460,8 +510,7 @@ class CallbackState(AppState):
         self.done = True
         if completed.signed_in is None:  # an identity was linked to the signed-in person
             return rx.redirect("/me/data?linked=1")
-        self.session_token = completed.signed_in.token
         self._remember(completed.signed_in.principal)
         if completed.signed_in.principal.locale:
             self._apply_locale(completed.signed_in.principal.locale)
-        return rx.redirect(_safe_next(completed.next_path))
+        return enter_with(handoff, completed.next_path)

@@ -78,7 +78,7 @@ class MyTeamsState(AppState):
 
     def _home(self) -> rx.event.EventSpec | None:
         """The home page's teams card (``home.state.HomeState.load`` checked the session)."""
-        if not self.session_token:
+        if not self._session_token():
             return None
         try:
             with self._acting() as (session, actor):

@@ -325,7 +325,7 @@ class WizardState(AppState):
             with self._statement() as session:
                 quick = service.quick_answer(
                     session,
-                    token=self.session_token,
+                    token=self._session_token(),
                     seen=seen,
                     question_id=question_id,
                     value=value,

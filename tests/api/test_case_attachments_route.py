@@ -9,9 +9,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from certportal.api.health import SESSION_COOKIE, build_api
+from certportal.api.health import build_api
 from certportal.auth import service as auth_service
 from certportal.auth.policy import Role
+from certportal.auth.rules import SESSION_COOKIE
 from certportal.cases import service
 from certportal.cases.transitions import validate_case
 from tests.conftest import make_user

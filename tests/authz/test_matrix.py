@@ -40,9 +40,10 @@ from starlette.testclient import TestClient
 
 import certportal.certportal  # noqa: F401  (registers every state)
 from certportal import db as db_module
-from certportal.api.health import SESSION_COOKIE, build_api
+from certportal.api.health import build_api
 from certportal.auth import service as auth_service
 from certportal.auth.policy import Role
+from certportal.auth.rules import SESSION_COOKIE
 from certportal.auth.state import AppState
 from certportal.cases import service as cases
 from certportal.cases.transitions import validate_case
@@ -260,6 +261,10 @@ ROUTES = {
     "/api/health": "public",  # no personal data
     "/api/calendar/{token}.ics": "token",  # the secret address is the credential
     "/api/cases/attachments/{attachment_id}": "owner",  # unshared: nobody but the owner
+    # the one-time code of a session a sign-in just opened is the credential (single use)
+    "/api/auth/session": "code",
+    # clears the cookie of a session already ended; a session in use is left alone
+    "/api/auth/signed-out": "ended",
 }
 
 
@@ -448,14 +453,19 @@ def snapshot(world: dict[str, Any]) -> str:
 # --- calling a handler as an actor -----------------------------------------------------------
 
 
-def _router(path: str, query: dict[str, str]) -> RouterData:
+def _router(path: str, query: dict[str, str], token: str = "") -> RouterData:
     tail = "&".join(f"{k}={v}" for k, v in query.items())
+    cookie = f"{SESSION_COOKIE}={token}" if token else ""
     return RouterData.from_router_data(
         {
             "pathname": path,
             "asPath": path + (f"?{tail}" if tail else ""),
             "query": query,
-            "headers": {"origin": "http://127.0.0.1:3000", "accept-language": "en"},
+            "headers": {
+                "origin": "http://127.0.0.1:3000",
+                "accept-language": "en",
+                "cookie": cookie,
+            },
         }
     )
 
@@ -599,19 +609,19 @@ def test_handler_against_every_actor(
         ):
             node = node.substates[c.get_name()]
         path, query = _route_for(cls.__name__, ids)
-        router = _router(path, query)
-        for state in (root, app, node):
-            object.__setattr__(state, "router", router)
-        app.lang_cookie = "en"
-        app._apply_locale("en")
+        token = ""
         if actor != "anonymous":
             with Session(world["engine"]) as s:
                 token = auth_service.sign_in(
                     s, email=world["emails"][actor], password=PASSWORD
                 ).token
                 s.commit()
-            for state in (app, node):
-                state.session_token = token
+        router = _router(path, query, token)  # the browser's cookie carries the session
+        for state in (root, app, node):
+            object.__setattr__(state, "router", router)
+        app._lang_choice = "en"
+        app._apply_locale("en")
+        if actor != "anonymous":
             app._identify()
         _forge(node, ids)
         handler = getattr(node, name)
@@ -653,6 +663,14 @@ def test_routes_against_every_actor(world: dict[str, Any], monkeypatch: pytest.M
         # the calendar feed: whoever holds the secret address, nobody else
         assert client.get(calendar).status_code == 200
         assert client.get("/api/calendar/not-the-token.ics").status_code == 404
+        # a made-up hand-off code opens nothing and sets no cookie
+        entered = client.get("/api/auth/session?code=made-up&next=/", follow_redirects=False)
+        assert entered.status_code == 303 and "set-cookie" not in entered.headers
+        # another site linking to the sign-out route cannot end anyone's session or cookie
+        left = client.get("/api/auth/signed-out", follow_redirects=False)
+        assert left.status_code == 303
+        if actor != "anonymous":
+            assert left.headers["location"] == "/" and "set-cookie" not in left.headers
     owner = TestClient(api)
     with world["engine"].begin() as c:  # the handler test typed wrong passwords for the victim
         c.execute(text("DELETE FROM sign_in_failure"))

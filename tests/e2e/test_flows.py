@@ -158,7 +158,7 @@ def test_signed_out_visitor_is_sent_to_sign_in_and_back(page: Page) -> None:
     sign_in_form_email.fill(f"misaki.sato{DEMO}")
     page.get_by_label("Password").fill("certportal-demo-2026")
     page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(re.compile(r"/admin/teams/?$"))
+    page.wait_for_url(re.compile(r"^https?://[^/]+/admin/teams/?$"))
     use_english(page)
     expect(page.get_by_role("heading", name="Teams", exact=True)).to_be_visible()
 
@@ -293,3 +293,38 @@ def test_sign_out_everywhere_ends_the_other_browsers_session(
     sign_in(page, f"naoki.kobayashi{DEMO}")
     wait_home(page)
     other.close()
+
+
+def test_the_session_cookie_is_out_of_the_pages_reach_and_page_changes_send_no_cookie(
+    context: BrowserContext, page: Page
+) -> None:
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(str(payload))))
+    sign_in(page, f"james.wilson{DEMO}")
+    wait_home(page)
+    session = [c for c in context.cookies() if c["name"] == "certportal_session"]
+    assert len(session) == 1 and session[0]["httpOnly"] is True
+    assert session[0]["sameSite"] == "Lax"
+    assert "certportal_session" not in page.evaluate("document.cookie")
+    assert not any("certportal_session" in frame for frame in sent)
+    # a page change: the page's load only — no event carrying cookies first
+    sent.clear()
+    use_english(page)
+    page.get_by_role("link", name="Credentials").first.click()
+    page.wait_for_url(re.compile(r"/credentials/?$"))
+    expect(page.get_by_role("heading", name="My credentials")).to_be_visible()
+    assert any("on_load_internal" in frame for frame in sent), sent
+    assert not any("update_vars_internal" in frame for frame in sent), sent
+
+
+def test_a_language_chosen_before_signing_in_holds_across_pages_and_reloads(page: Page) -> None:
+    page.goto("/login")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="日本語").click()
+    expect(page.get_by_role("heading", name="サインイン")).to_be_visible()
+    page.get_by_role("link", name=re.compile("アカウントを作成")).click()
+    page.wait_for_url(re.compile(r"/signup/?$"))
+    expect(page.get_by_role("heading", name="アカウントを作成")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", name="アカウントを作成")).to_be_visible()
+    assert "certportal_lang=ja" in page.evaluate("document.cookie")

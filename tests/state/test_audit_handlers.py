@@ -10,7 +10,7 @@ from certportal.audit import service as audit
 from certportal.audit.state import AuditState
 from certportal.auth.policy import Role
 from tests.conftest import make_user
-from tests.state.conftest import run, sub, token_for
+from tests.state.conftest import run, sub, token_for, use_session
 
 
 def test_member_forging_client_flags_reads_no_audit_entry(root: State, session: Session) -> None:
@@ -19,7 +19,7 @@ def test_member_forging_client_flags_reads_no_audit_entry(root: State, session: 
     audit.record_by(session, admin, "knowledge.publish")
     session.commit()
     state = sub(root, AuditState)
-    state.session_token = token_for(session, "member@example.com")
+    use_session(state, token_for(session, "member@example.com"))
     session.commit()
     state.signed_in = True
     state.forbidden = False  # what a tampered client could claim
@@ -35,7 +35,7 @@ def test_admin_filters_and_a_bad_date_is_reported(root: State, session: Session)
     audit.record_by(session, admin, "credentials.export")
     session.commit()
     state = sub(root, AuditState)
-    state.session_token = token_for(session, "admin@example.com")
+    use_session(state, token_for(session, "admin@example.com"))
     session.commit()
     state.signed_in = True
     run(state.apply({"action": "credentials.", "person": "admin", "since": "", "until": ""}))

@@ -15,12 +15,12 @@ from certportal.cases.transitions import validate_case
 from certportal.i18n.formatting import local_today
 from tests.conftest import make_user
 from tests.service.helpers import count
-from tests.state.conftest import redirect_target, run, sub, token_for
+from tests.state.conftest import redirect_target, run, sub, token_for, use_session
 
 
 def signed(root: State, session: Session, cls: type, email: str) -> object:
     state = sub(root, cls)
-    state.session_token = token_for(session, email)
+    use_session(state, token_for(session, email))
     session.commit()
     state.signed_in = True
     return state

@@ -20,7 +20,7 @@ from certportal.credentials.state import (
 )
 from tests.conftest import make_user
 from tests.service.helpers import count
-from tests.state.conftest import redirect_target, run, sub, token_for
+from tests.state.conftest import redirect_target, run, sub, token_for, use_session
 
 GOOD = {
     "certification": "AZ-104",
@@ -38,7 +38,7 @@ GOOD = {
 
 def form_state(root: State, session: Session, email: str) -> CredentialFormState:
     state = sub(root, CredentialFormState)
-    state.session_token = token_for(session, email)
+    use_session(state, token_for(session, email))
     session.commit()
     state.signed_in = True
     state.selected = CertOption(id="AZ-104", exams=["AZ-104"])
@@ -134,7 +134,7 @@ def test_detail_of_someone_elses_credential_is_not_found(root: State, session: S
     )
     session.commit()
     state = sub(root, CredentialDetailState)
-    state.session_token = token_for(session, "intruder@example.com")
+    use_session(state, token_for(session, "intruder@example.com"))
     session.commit()
     state.signed_in = True
     state.credential_id = theirs.id or 0
@@ -155,7 +155,7 @@ def test_filters_accept_only_known_values(root: State, session: Session) -> None
         )
     session.commit()
     state = sub(root, CredentialsState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     state.signed_in = True
     run(state.set_filter("provider", "certiport"))
@@ -172,7 +172,7 @@ def test_filters_accept_only_known_values(root: State, session: Session) -> None
 def test_calendar_address_is_shown_once_then_revoked(root: State, session: Session) -> None:
     person = make_user(session, "person@example.com")
     state = sub(root, CalendarState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     state.signed_in = True
     run(state.create())

@@ -20,7 +20,7 @@ from certportal.wizard import service as wizard
 from certportal.wizard.state import WizardState
 from tests.conftest import make_user
 from tests.e2e.server import free_port
-from tests.state.conftest import on_page, redirect_target, run, sub, token_for
+from tests.state.conftest import on_page, redirect_target, run, sub, token_for, use_session
 
 
 class Outage:
@@ -47,14 +47,15 @@ def test_a_page_says_the_database_is_down_and_keeps_the_person_signed_in(
 ) -> None:
     make_user(session, "person@example.com")
     app = sub(root, AppState)
-    app.session_token = token = token_for(session, "person@example.com")
+    token = token_for(session, "person@example.com")
+    use_session(app, token)
     session.commit()
-    app.lang_cookie = ""
+    app._lang_choice = ""
     on_page(root, "/credentials", accept_language="ja-JP,ja;q=0.9")
     outage.start()
     assert run(app.require_member()) == []  # not sent to sign in
     assert app.unavailable is True
-    assert app.session_token == token  # the session is kept
+    assert app._session_token() == token  # the session is kept
     assert app.locale == "ja"  # the message in the language the browser asks for
     assert app._tr("error.page_unavailable").startswith("データベースに接続できない")
     outage.end()  # back: the same page works again
@@ -67,7 +68,7 @@ def test_an_admin_page_says_the_database_is_down_too(
 ) -> None:
     make_user(session, "admin@example.com", Role.ADMIN)
     state = sub(root, PeopleState)
-    state.session_token = token_for(session, "admin@example.com")
+    use_session(state, token_for(session, "admin@example.com"))
     session.commit()
     outage.start()
     assert redirect_target(run(state.require_admin())) is None
@@ -82,7 +83,7 @@ def test_the_sign_in_page_is_shown_while_the_database_is_down(
 ) -> None:
     make_user(session, "person@example.com")
     app = sub(root, AppState)
-    app.session_token = token_for(session, "person@example.com")
+    use_session(app, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, "/login", accept_language="en-US,en;q=0.9")
     outage.start()
@@ -97,7 +98,7 @@ def test_a_wizard_question_while_the_database_is_down(
     run_row = wizard.start(session, actor=person)
     session.commit()
     state = sub(root, WizardState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, f"/wizard/{run_row.id}/certification")
     run(state.require_member())

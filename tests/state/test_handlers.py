@@ -11,13 +11,35 @@ from reflex.state import State
 from sqlmodel import Session, func, select
 
 import certportal.certportal  # noqa: F401  (registers every state and page)
+from certportal.auth import service as auth_service
 from certportal.auth.models import SignInFailure, User
 from certportal.auth.policy import Role
 from certportal.auth.state import AppState, SignInState, SignUpState, _safe_next
+from certportal.errors import AuthError
 from certportal.teams.models import Team
 from certportal.teams.state import PeopleState, TeamsAdminState
 from tests.conftest import make_user
-from tests.state.conftest import PASSWORD, redirect_target, run, sub, token_for
+from tests.state.conftest import (
+    PASSWORD,
+    navigation_target,
+    on_page,
+    query_of,
+    redirect_target,
+    run,
+    sub,
+    token_for,
+    use_session,
+)
+
+
+def _script(events: list[object]) -> str:
+    """The code of the scripts among the events (``rx.call_script``)."""
+    return " ".join(
+        str(value._var_value)  # type: ignore[attr-defined]
+        for event in events
+        for name, value in event.args  # type: ignore[attr-defined]
+        if name._js_expr == "javascript_code"
+    )
 
 
 @pytest.mark.parametrize(
@@ -45,19 +67,31 @@ def test_wrong_password_shows_the_generic_error_and_counts_a_failure(
     events = run(state.submit({"email": "hina@example.com", "password": "nope-nope-nope"}))
     assert state.error == "Email or password is wrong."
     assert state.busy is False
-    assert state.session_token == ""
-    assert redirect_target(events) is None
+    assert navigation_target(events) is None and redirect_target(events) is None
     assert session.exec(select(func.count()).select_from(SignInFailure)).one() == 1
 
 
-def test_right_password_sets_the_cookie_and_goes_home(root: State, session: Session) -> None:
+def test_right_password_hands_the_session_to_the_cookie_route_and_goes_home(
+    root: State, session: Session
+) -> None:
     make_user(session, "hina@example.com", name="Hina")
     state = sub(root, SignInState)
+    on_page(root, "/login?next=/wizard")
     events = run(state.submit({"email": "hina@example.com", "password": PASSWORD}))
     assert state.error == ""
-    assert state.session_token
     assert state.signed_in and state.user_name == "Hina"
-    assert redirect_target(events) == "/"
+    # a full navigation to the route that sets the HttpOnly cookie, then where the person was going
+    target = navigation_target(events)
+    assert target is not None and target.startswith("/api/auth/session?")
+    code, next_path = query_of(target)["code"], query_of(target)["next"]
+    assert next_path == "/wizard"
+    # the code is not a session token (nothing in a URL or a script can act as the person) …
+    with pytest.raises(AuthError):
+        auth_service.authenticate(session, token=code)
+    # … the route trades it once for the token the cookie will hold
+    token = auth_service.redeem(session, code=code)
+    assert token is not None and auth_service.redeem(session, code=code) is None
+    assert auth_service.authenticate(session, token=token).display_name == "Hina"
 
 
 def test_sign_up_with_mismatched_passwords_saves_nothing(root: State, session: Session) -> None:
@@ -85,22 +119,27 @@ def test_member_pages_send_the_anonymous_to_sign_in(root: State) -> None:
     assert app.signed_in is False
 
 
-def test_unknown_token_is_cleared_with_a_notice(root: State) -> None:
+def test_unknown_token_is_forgotten_with_a_notice(root: State) -> None:
     app = sub(root, AppState)
-    app.session_token = "forged"
+    use_session(app, "forged")
     run(app.require_member())
-    assert app.session_token == ""
     assert app.notice == "error.session_expired"
+    assert app._session_token() == ""  # the tab goes on as if there were no cookie
+    app.notice = ""
+    events = run(app.require_member())
+    assert app.notice == "", "said once, not on every page"
+    assert (redirect_target(events) or "").startswith("/login")
 
 
 def test_language_choice_is_saved_for_the_signed_in_person(root: State, session: Session) -> None:
     make_user(session, "james@example.com")
     app = sub(root, AppState)
-    app.session_token = token_for(session, "james@example.com")
+    use_session(app, token_for(session, "james@example.com"))
     session.commit()
     run(app.require_member())
-    run(app.set_language("ja"))
-    assert app.locale == "ja" and app.lang_cookie == "ja"
+    events = run(app.set_language("ja"))
+    assert app.locale == "ja" and app._lang_choice == "ja"
+    assert "certportal_lang=ja" in _script(events)
     assert app._tr("nav.home") == "ホーム"
     session.expire_all()
     user = session.exec(select(User).where(User.email == "james@example.com")).one()
@@ -112,7 +151,7 @@ def test_member_forging_client_flags_cannot_change_roles(root: State, session: S
     member = make_user(session, "member@example.com")
     victim = make_user(session, "victim@example.com")
     people = sub(root, PeopleState)
-    people.session_token = token_for(session, "member@example.com")
+    use_session(people, token_for(session, "member@example.com"))
     session.commit()
     people.forbidden = False  # what a tampered client could claim
     people.user_role = "admin"
@@ -126,7 +165,7 @@ def test_member_forging_client_flags_cannot_change_roles(root: State, session: S
 def test_member_forging_client_flags_cannot_create_teams(root: State, session: Session) -> None:
     make_user(session, "member@example.com")
     teams = sub(root, TeamsAdminState)
-    teams.session_token = token_for(session, "member@example.com")
+    use_session(teams, token_for(session, "member@example.com"))
     session.commit()
     teams.forbidden = False
     run(teams.create_team({"name": "Shadow team", "description": ""}))
@@ -137,7 +176,7 @@ def test_member_forging_client_flags_cannot_create_teams(root: State, session: S
 def test_admin_assign_without_choosing_a_person_explains(root: State, session: Session) -> None:
     make_user(session, "admin@example.com", Role.ADMIN)
     teams = sub(root, TeamsAdminState)
-    teams.session_token = token_for(session, "admin@example.com")
+    use_session(teams, token_for(session, "admin@example.com"))
     session.commit()
     run(teams.require_admin())
     run(teams.create_team({"name": "Data & AI", "description": ""}))

@@ -27,7 +27,16 @@ from certportal.teams.state import PeopleState
 from certportal.ui.layout import _PAGES
 from tests.conftest import make_user
 from tests.e2e.server import free_port
-from tests.state.conftest import on_page, redirect_target, run, run_async, sub, token_for
+from tests.state.conftest import (
+    cookie_token,
+    on_page,
+    redirect_target,
+    run,
+    run_async,
+    sub,
+    token_for,
+    use_session,
+)
 
 # pages whose guard is still an event of its own, and why
 GUARD_EVENT_FIRST = {
@@ -60,14 +69,14 @@ def test_a_page_load_with_a_revoked_session_says_so_and_loads_nothing(
 ) -> None:
     make_user(session, "person@example.com")
     state = sub(root, CasesState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, "/cases")
     run(state.load())
     assert state.signed_in is True
     from certportal.auth import service as auth_service
 
-    auth_service.sign_out(session, token=state.session_token)
+    auth_service.sign_out(session, token=cookie_token(state))
     session.commit()
     events = run(state.load())
     assert redirect_target(events) == "/login?next=/cases"
@@ -77,7 +86,7 @@ def test_a_page_load_with_a_revoked_session_says_so_and_loads_nothing(
 def test_a_page_load_signs_the_person_in_by_itself(root: State, session: Session) -> None:
     make_user(session, "person@example.com")
     state = sub(root, CredentialsState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, "/credentials")
     assert run(state.load()) == []  # no guard event before it
@@ -90,12 +99,12 @@ def test_an_admin_page_load_refuses_a_member_and_loads_nothing(
     make_user(session, "member@example.com")
     make_user(session, "admin@example.com", role=Role.ADMIN)
     state = sub(root, PeopleState)
-    state.session_token = token_for(session, "member@example.com")
+    use_session(state, token_for(session, "member@example.com"))
     session.commit()
     on_page(root, "/admin/people")
     assert run(state.load()) == []
     assert state.forbidden is True and state.people == []
-    state.session_token = token_for(session, "admin@example.com")
+    use_session(state, token_for(session, "admin@example.com"))
     session.commit()
     run(state.load())
     assert state.forbidden is False and len(state.people) == 2
@@ -108,14 +117,15 @@ def test_a_page_load_while_the_database_is_down_keeps_the_person_signed_in(
 ) -> None:
     make_user(session, "person@example.com")
     state = sub(root, CredentialsState)
-    state.session_token = token = token_for(session, "person@example.com")
+    token = token_for(session, "person@example.com")
+    use_session(state, token)
     session.commit()
     on_page(root, "/credentials")
     dead = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone")
     try:
         monkeypatch.setattr(db_module, "get_engine", functools.cache(lambda: dead))
         assert run(state.load()) == []  # not sent to sign in
-        assert sub(root, AppState).unavailable is True and state.session_token == token
+        assert sub(root, AppState).unavailable is True and state._session_token() == token
         monkeypatch.setattr(db_module, "get_engine", functools.cache(lambda: engine))
         assert run(state.load()) == []
         assert state.unavailable is False and state.loaded
@@ -144,7 +154,7 @@ def test_a_page_load_checks_the_session_once_and_later_events_check_again(
 ) -> None:
     make_user(session, "person@example.com")
     state = sub(root, CredentialsState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, "/credentials")
     run(state.load())
@@ -183,7 +193,7 @@ def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
         data=CredentialData(certification_id="AZ-104", earned_on=date(2026, 3, 1)),
     )
     home = sub(root, HomeState)
-    home.session_token = token_for(session, "person@example.com")
+    use_session(home, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, "/")
     assert run_async(home.load()) is None
@@ -193,7 +203,7 @@ def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
     assert [c.code for c in sub(root, CredentialsState).items] == ["AZ-104"]
     assert sub(root, CasesState).loaded and sub(root, CasesState).items == []
 
-    home.session_token = ""  # signed out elsewhere: nothing loads, to sign-in
+    use_session(home, "")  # signed out elsewhere: nothing loads, to sign-in
     sub(root, MyTeamsState).teams = []
     events = run_async(home.load())
     assert redirect_target([events]) == "/login"

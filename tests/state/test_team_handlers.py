@@ -14,12 +14,12 @@ from certportal.team import service
 from certportal.team.state import MemberState, SkillingSettingsState, SkillingState, TeamState
 from certportal.teams import service as teams
 from tests.conftest import make_user
-from tests.state.conftest import run, sub, token_for
+from tests.state.conftest import run, sub, token_for, use_session
 
 
 def signed(root: State, session: Session, cls: type, email: str) -> object:
     state = sub(root, cls)
-    state.session_token = token_for(session, email)
+    use_session(state, token_for(session, email))
     session.commit()
     state.signed_in = True
     return state

@@ -22,7 +22,7 @@ from certportal.wizard import service as wizard
 from certportal.wizard.present import QuestionView
 from certportal.wizard.state import WizardListState, WizardStartState, WizardState
 from tests.conftest import make_user
-from tests.state.conftest import on_page, redirect_target, run, sub, token_for
+from tests.state.conftest import on_page, redirect_target, run, sub, token_for, use_session
 
 
 def test_answering_someone_elses_run_is_refused(root: State, session: Session) -> None:
@@ -31,7 +31,7 @@ def test_answering_someone_elses_run_is_refused(root: State, session: Session) -
     theirs = wizard.start(session, actor=owner)
     session.commit()
     state = sub(root, WizardState)
-    state.session_token = token_for(session, "intruder@example.com")
+    use_session(state, token_for(session, "intruder@example.com"))
     session.commit()
     state.run_id = theirs.id or 0  # a forged run id
     state.question = QuestionView(id="certification", kind="certification")
@@ -47,7 +47,7 @@ def test_a_bad_date_keeps_what_was_typed(root: State, session: Session) -> None:
     run_row = wizard.start(session, actor=person, certification_id="AZ-104")
     session.commit()
     state = sub(root, WizardState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     state.run_id = run_row.id or 0
     state.question = QuestionView(id="earned_on", kind="date")
@@ -64,7 +64,7 @@ def test_deleting_a_run_needs_the_confirmation_then_removes_only_mine(
     mine = wizard.start(session, actor=person)
     session.commit()
     state = sub(root, WizardListState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, "/wizard")
     run(state.open())
@@ -81,7 +81,7 @@ def test_deleting_a_run_needs_the_confirmation_then_removes_only_mine(
 def test_identity_conflict_keeps_the_form(root: State, session: Session) -> None:
     person = make_user(session, "person@example.com")
     state = sub(root, IdentityState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     run(state.require_member())
     run(state.load())
@@ -99,7 +99,7 @@ def test_member_forging_the_admin_flag_cannot_publish_knowledge(
 ) -> None:
     make_user(session, "member@example.com", Role.MEMBER)
     state = sub(root, KnowledgeAdminState)
-    state.session_token = token_for(session, "member@example.com")
+    use_session(state, token_for(session, "member@example.com"))
     session.commit()
     state.forbidden = False
     data = json.loads(loader.bundled_texts()["linkage"])
@@ -115,7 +115,7 @@ def test_member_forging_the_admin_flag_cannot_publish_knowledge(
 def test_sign_out_forgets_what_the_pages_held(root: State, session: Session) -> None:
     make_user(session, "person@example.com")
     state = sub(root, IdentityState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     run(state.require_member())
     run(state.save({"mcid": "123456", "certiport_username": "secret"}))
@@ -134,7 +134,7 @@ def test_an_answer_on_an_unchanged_page_is_one_statement_and_goes_on(
     run_row = wizard.start(session, actor=person)
     session.commit()
     state = sub(root, WizardState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, f"/wizard/{run_row.id}/certification")
     run(state.require_member())
@@ -159,7 +159,7 @@ def test_an_answer_on_a_page_changed_in_another_tab_goes_the_long_way(
     session.commit()
     assert run_row.id is not None
     state = sub(root, WizardState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, f"/wizard/{run_row.id}/certification")
     run(state.require_member())
@@ -202,7 +202,7 @@ def test_a_wizard_page_opened_in_a_new_tab_signs_the_person_in_by_itself(
     run_row = wizard.start(session, actor=person)
     session.commit()
     state = sub(root, WizardState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, f"/wizard/{run_row.id}/certification")
     assert run(state.load()) == []  # no guard event before it
@@ -222,7 +222,7 @@ def test_a_wizard_page_without_a_session_goes_to_sign_in_and_back(
         (WizardListState, "open", "/wizard"),
     ):
         state = sub(root, cls)
-        state.session_token = "not-a-session"
+        use_session(state, "not-a-session")
         on_page(root, path)
         events = run(getattr(state, name)())
         assert redirect_target(events) == "/login?next=" + quote(path), path
@@ -237,7 +237,7 @@ def _on_the_certification_question(root: State, session: Session) -> Any:
     run_id = wizard.start(session, actor=person).id
     session.commit()
     state = sub(root, WizardState)
-    state.session_token = token_for(session, "person@example.com")
+    use_session(state, token_for(session, "person@example.com"))
     session.commit()
     on_page(root, f"/wizard/{run_id}/certification")
     run(state.load())

@@ -1,0 +1,134 @@
+"""The session cookie is HttpOnly, set and cleared only by two HTTP routes.
+
+Signing in (password, sign-up, Microsoft) ends with a full navigation to ``/api/auth/session``
+carrying a one-time code; the route trades it for the token, once, within a minute. Signing out
+ends the session in the page, then ``/api/auth/signed-out`` clears the cookie — only for a session
+that has ended, so another site linking there signs nobody out.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.testclient import TestClient
+
+from certportal.api.health import build_api
+from certportal.api.session import LATE
+from certportal.auth import rules
+from certportal.auth import service as auth_service
+from certportal.auth.rules import SESSION_COOKIE
+from certportal.clock import utcnow
+from certportal.errors import AuthError
+from tests.conftest import make_user
+
+PASSWORD = "correct horse battery"
+
+
+def _code(engine: Engine, email: str = "hina@example.com", *, age: timedelta = timedelta(0)) -> str:
+    """What a sign-in in the page hands to the browser (``age`` ago)."""
+    with Session(engine) as session:
+        now = utcnow() - age
+        signed = auth_service.sign_in(session, email=email, password=PASSWORD, now=now)
+        code = auth_service.hand_off(session, token=signed.token, now=now)
+        session.commit()
+        return code
+
+
+def _set_cookie(response: object) -> str:
+    return str(response.headers.get("set-cookie", ""))  # type: ignore[attr-defined]
+
+
+def test_the_code_becomes_an_httponly_session_cookie_once(engine: Engine, session: Session) -> None:
+    make_user(session, "hina@example.com", name="Hina")
+    code = _code(engine)
+    client = TestClient(build_api())
+    entered = client.get(f"/api/auth/session?code={code}&next=/wizard", follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == "/wizard"
+    cookie = _set_cookie(entered)
+    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    lowered = cookie.lower()
+    assert "httponly" in lowered and "samesite=lax" in lowered and "path=/" in lowered
+    assert "max-age=" in lowered
+    assert entered.headers["cache-control"] == "no-store"
+    assert entered.headers["referrer-policy"] == "no-referrer"
+    token = client.cookies[SESSION_COOKIE]
+    assert token != code
+    assert auth_service.authenticate(session, token=token).display_name == "Hina"
+    # the same code again (a reload, a copied address): nothing, back to sign-in saying so
+    again = TestClient(build_api()).get(f"/api/auth/session?code={code}", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == LATE
+    assert SESSION_COOKIE not in _set_cookie(again)
+
+
+def test_a_code_is_not_a_session_and_expires_within_a_minute(
+    engine: Engine, session: Session
+) -> None:
+    make_user(session, "hina@example.com")
+    code = _code(engine)
+    with pytest.raises(AuthError):
+        auth_service.authenticate(session, token=code)  # nothing acts as the person with it
+    late = _code(engine, age=rules.HANDOFF_TTL + timedelta(seconds=1))
+    response = TestClient(build_api()).get(f"/api/auth/session?code={late}", follow_redirects=False)
+    assert response.headers["location"] == LATE and SESSION_COOKIE not in _set_cookie(response)
+    for made_up in ("", "x", "a" * 500):
+        response = TestClient(build_api()).get(
+            f"/api/auth/session?code={made_up}", follow_redirects=False
+        )
+        assert response.headers["location"] == LATE
+
+
+def test_only_same_site_paths_are_followed(engine: Engine, session: Session) -> None:
+    make_user(session, "hina@example.com")
+    client = TestClient(build_api())
+    response = client.get(
+        f"/api/auth/session?code={_code(engine)}&next=//evil.example/x", follow_redirects=False
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_sign_out_everywhere_also_ends_a_sign_in_on_its_way(
+    engine: Engine, session: Session
+) -> None:
+    person = make_user(session, "hina@example.com")
+    code = _code(engine)
+    with Session(engine) as other:
+        auth_service.sign_out_everywhere(other, actor=person)
+        other.commit()
+    response = TestClient(build_api()).get(f"/api/auth/session?code={code}", follow_redirects=False)
+    assert response.headers["location"] == LATE
+
+
+def test_signed_out_clears_the_cookie_of_an_ended_session_only(
+    engine: Engine, session: Session
+) -> None:
+    make_user(session, "hina@example.com")
+    token = auth_service.sign_in(session, email="hina@example.com", password=PASSWORD).token
+    session.commit()
+    client = TestClient(build_api())
+    client.cookies.set(SESSION_COOKIE, token)
+    # still in use (another site linked here): the cookie and the session stay
+    kept = client.get("/api/auth/signed-out", follow_redirects=False)
+    assert kept.headers["location"] == "/" and SESSION_COOKIE not in _set_cookie(kept)
+    assert auth_service.authenticate(session, token=token)
+    # the page ended it: the cookie goes too
+    auth_service.sign_out(session, token=token)
+    session.commit()
+    cleared = client.get("/api/auth/signed-out", follow_redirects=False)
+    assert cleared.status_code == 303 and cleared.headers["location"] == "/login"
+    cookie = _set_cookie(cleared).lower()
+    assert cookie.startswith(f"{SESSION_COOKIE}=") and "max-age=0" in cookie
+    assert "httponly" in cookie
+    nobody = TestClient(build_api()).get("/api/auth/signed-out", follow_redirects=False)
+    assert nobody.headers["location"] == "/login"
+
+
+def test_the_cookie_header_is_read_strictly() -> None:
+    header = 'a=1; certportal_session="abc-_.~"; certportal_lang=ja'
+    assert rules.cookie_value(header, SESSION_COOKIE) == "abc-_.~"
+    assert rules.cookie_value(header, rules.LANG_COOKIE) == "ja"
+    assert rules.cookie_value("", SESSION_COOKIE) == ""
+    assert rules.cookie_value("certportal_session=a b<script>", SESSION_COOKIE) == ""
+    assert rules.cookie_value("xcertportal_session=abc", SESSION_COOKIE) == ""
