@@ -49,6 +49,22 @@ def _cert_row(bundle: Bundle, cert: Certification) -> CertRow:
     return (cert.id, label["ja"], label["en"], search)
 
 
+# The list to choose from, per knowledge bundle (bundles are parsed once per version and never
+# change): built once, not on every opening of the question. A few versions at most are live.
+_CERT_ROWS: dict[int, tuple[Bundle, list[CertRow]]] = {}
+
+
+def _cert_rows(bundle: Bundle) -> list[CertRow]:
+    found = _CERT_ROWS.get(id(bundle))
+    if found is not None and found[0] is bundle:
+        return found[1]
+    rows = [_cert_row(bundle, c) for c in bundle.catalog.certifications]
+    if len(_CERT_ROWS) >= 8:
+        _CERT_ROWS.clear()
+    _CERT_ROWS[id(bundle)] = (bundle, rows)
+    return rows
+
+
 def run_item(run: service.WizardRun, ctx: service.RunContext) -> RunItem:
     outcome = ctx.bundle.linkage.outcomes_by_id().get(run.outcome_id or "")
     step = RESULT if run.status == DONE else (ctx.walk.current or CHECK)
@@ -252,9 +268,9 @@ class WizardState(AppState):
         if self.changing:
             self.back_href = f"/wizard/{self.run_id}/{CHECK}"
         if ctx.bundle.linkage.question(step).kind == "certification":
-            certs = [_cert_row(ctx.bundle, c) for c in ctx.bundle.catalog.certifications]
+            certs = _cert_rows(ctx.bundle)
             if certs != self._certs:  # the page has them already: not sent again (about 25 KB)
-                self._certs = certs
+                self._certs = list(certs)
 
     def _resolve(self, ctx: service.RunContext, step: str) -> str:
         """Which step to show for the URL: an unknown or out-of-order step lands on the first
