@@ -5,7 +5,8 @@ it; the pages' websocket sends it in its handshake. Signing in happens in the pa
 in place, in the person's language); its last step is a full navigation here:
 
 - ``GET /api/auth/session?code=…&next=…`` exchanges the one-time code of a session just opened
-  (``auth.service.hand_off``) for the cookie, and goes on to ``next``;
+  (``auth.service.hand_off``), with the binding cookie the same page set a moment before, for the
+  session cookie, and goes on to ``next``;
 - ``GET /api/auth/signed-out`` clears the cookie once the session has ended (the page ended it,
   then comes here) and goes to sign-in. A session still in use is not touched: another site
   linking here cannot sign anyone out.
@@ -28,11 +29,11 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 LATE = "/login?handoff=late"
 
 
-def _redeem(code: str) -> str | None:
+def _redeem(code: str, binding: str) -> str | None:
     from certportal.auth import service as auth_service
 
     with session_scope() as session:
-        return auth_service.redeem(session, code=code)
+        return auth_service.redeem(session, code=code, binding=binding)
 
 
 def _in_use(token: str) -> bool:
@@ -57,14 +58,19 @@ def _cookie_options() -> dict[str, object]:
 
 async def session_cookie(request: Request) -> RedirectResponse:
     code = request.query_params.get("code", "")
+    binding = rules.cookie_value(request.headers.get("cookie", ""), rules.HANDOFF_COOKIE)
     target = rules.safe_next(request.query_params.get("next"))
     try:
-        token = await asyncio.to_thread(_redeem, code)
+        token = await asyncio.to_thread(_redeem, code, binding)
     except Unavailable:
         token = None
+    response = RedirectResponse(
+        LATE if token is None else target, status_code=303, headers=NO_STORE
+    )
+    # the binding is used up either way
+    response.delete_cookie(rules.HANDOFF_COOKIE, path=rules.HANDOFF_PATH, samesite="strict")
     if token is None:
-        return RedirectResponse(LATE, status_code=303, headers=NO_STORE)
-    response = RedirectResponse(target, status_code=303, headers=NO_STORE)
+        return response
     response.set_cookie(
         rules.SESSION_COOKIE,
         token,

@@ -215,6 +215,9 @@ def throttle_wait(failures: list[datetime], now: datetime) -> timedelta:
 # websocket sends it in its handshake, where the server reads it.
 SESSION_COOKIE = "certportal_session"
 LANG_COOKIE = "certportal_lang"
+# The hand-off's binding (see ``auth.service.Handoff``): sent only to the hand-off route.
+HANDOFF_COOKIE = "certportal_handoff"
+HANDOFF_PATH = "/api/auth/session"
 # A session opened by a page event is "handed off": it stays unusable (revoked for this reason)
 # until the browser's next request exchanges its one-time code for the cookie, within this time.
 HANDOFF_REASON = "handoff"

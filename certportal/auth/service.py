@@ -371,37 +371,54 @@ def sign_out(session: Session, *, token: str, now: datetime | None = None) -> No
     )
 
 
-def hand_off(session: Session, *, token: str, now: datetime | None = None) -> str:
-    """Make a session just opened by a page event claimable only by the browser's next request.
+@dataclass(frozen=True)
+class Handoff:
+    """A session on its way to the browser that signed in: ``code`` goes in the URL of
+    ``/api/auth/session``, ``binding`` in a short-lived cookie set by the same page just before.
+    Both are needed: a link carrying someone else's code (to sign a victim's browser in as the
+    attacker, "login CSRF") finds no binding cookie there and opens nothing."""
 
-    The token stops working at once (the session is revoked as ``handoff``); the one-time code
-    returned goes in the URL of ``/api/auth/session``, which exchanges it within
+    code: str
+    binding: str
+
+
+def _handoff_hash(code: str, binding: str) -> str:
+    return hash_token(f"{code}.{binding}")
+
+
+def hand_off(session: Session, *, token: str, now: datetime | None = None) -> Handoff:
+    """Make a session just opened by a page event claimable only by the next request of the
+    browser that opened it.
+
+    The token stops working at once (the session is revoked as ``handoff``); the browser goes to
+    ``/api/auth/session`` with the returned code and binding, which exchange them once within
     :data:`rules.HANDOFF_TTL` for a new token in an HttpOnly cookie (:func:`redeem`). So the
     token a person uses never passes through a page script, a URL or the page state."""
     moment = now or utcnow()
     row = _session_row(session, token)
     if row is None or row.revoked_at is not None:
         raise AuthError("error.session_expired")
-    code = secrets.token_urlsafe(32)
-    row.token_hash = hash_token(code)
+    handoff = Handoff(code=secrets.token_urlsafe(32), binding=secrets.token_urlsafe(16))
+    row.token_hash = _handoff_hash(handoff.code, handoff.binding)
     row.revoked_at = moment
     row.revoked_reason = rules.HANDOFF_REASON
     session.add(row)
     session.flush()
-    return code
+    return handoff
 
 
-def redeem(session: Session, *, code: str, now: datetime | None = None) -> str | None:
-    """The session token for a hand-off code, once, within its time; None otherwise (unknown,
-    already used, too late, or ended meanwhile by "sign out everywhere")."""
+def redeem(session: Session, *, code: str, binding: str, now: datetime | None = None) -> str | None:
+    """The session token for a hand-off's code and binding, once, within its time; None
+    otherwise (unknown, another browser's, already used, too late, or ended meanwhile by "sign
+    out everywhere")."""
     moment = now or utcnow()
-    if not code or len(code) > 100:
+    if not code or not binding or len(code) > 100 or len(binding) > 100:
         return None
     token = secrets.token_urlsafe(32)
     claimed = session.execute(
         update(LoginSession)
         .where(
-            col(LoginSession.token_hash) == hash_token(code),
+            col(LoginSession.token_hash) == _handoff_hash(code, binding),
             col(LoginSession.revoked_reason) == rules.HANDOFF_REASON,
             col(LoginSession.revoked_at) > moment - rules.HANDOFF_TTL,
         )

@@ -107,10 +107,19 @@ def _navigate_away(url: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.location.replace({json.dumps(url)})")
 
 
-def enter_with(code: str, next_path: str) -> rx.event.EventSpec:
-    """To ``/api/auth/session``: the browser trades the hand-off code for its session cookie."""
-    query = f"code={quote(code, safe='')}&next={quote(_safe_next(next_path), safe='')}"
-    return _navigate_away(f"/api/auth/session?{query}")
+def enter_with(handoff: auth_service.Handoff, next_path: str) -> rx.event.EventSpec:
+    """To ``/api/auth/session``: this browser trades the hand-off for its session cookie. The
+    binding goes in a cookie only that route receives, for a minute; the code in the URL."""
+    query = f"code={quote(handoff.code, safe='')}&next={quote(_safe_next(next_path), safe='')}"
+    secure = "; secure" if _settings.secure_cookies else ""
+    binding = (
+        f"{auth_rules.HANDOFF_COOKIE}={handoff.binding}; path={auth_rules.HANDOFF_PATH}; "
+        f"max-age={int(auth_rules.HANDOFF_TTL.total_seconds())}; samesite=strict{secure}"
+    )
+    url = f"{auth_rules.HANDOFF_PATH}?{query}"
+    return rx.call_script(
+        f"document.cookie = {json.dumps(binding)}; window.location.replace({json.dumps(url)})"
+    )
 
 
 def leave() -> rx.event.EventSpec:
@@ -421,7 +430,7 @@ class SignInState(AppState):
         try:
             with session_scope() as session:
                 signed = auth_service.sign_in(session, email=email, password=password)
-                code = auth_service.hand_off(session, token=signed.token)
+                handoff = auth_service.hand_off(session, token=signed.token)
         except AuthError as exc:
             if exc.key == "error.bad_credentials":
                 with session_scope() as session:
@@ -433,7 +442,7 @@ class SignInState(AppState):
         self._remember(signed.principal)
         if signed.principal.locale:
             self._apply_locale(signed.principal.locale)
-        yield enter_with(code, self.router.url.query_parameters.get("next") or "/")
+        yield enter_with(handoff, self.router.url.query_parameters.get("next") or "/")
 
 
 class SignUpState(AppState):
@@ -460,7 +469,7 @@ class SignUpState(AppState):
                     password=str(form.get("password", "")),
                     locale=self.locale,
                 )
-                code = auth_service.hand_off(session, token=signed.token)
+                handoff = auth_service.hand_off(session, token=signed.token)
         except CertportalError as exc:
             self.error = self._error_text(exc)
             self.field = exc.field or ""
@@ -468,7 +477,7 @@ class SignUpState(AppState):
             return
         self.busy = False
         self._remember(signed.principal)
-        yield enter_with(code, "/")
+        yield enter_with(handoff, "/")
 
 
 class CallbackState(AppState):
@@ -499,7 +508,7 @@ class CallbackState(AppState):
                 handoff = (
                     auth_service.hand_off(session, token=completed.signed_in.token)
                     if completed.signed_in is not None
-                    else ""
+                    else None
                 )
         except AuthError as exc:
             with session_scope() as session:
@@ -510,6 +519,7 @@ class CallbackState(AppState):
         self.done = True
         if completed.signed_in is None:  # an identity was linked to the signed-in person
             return rx.redirect("/me/data?linked=1")
+        assert handoff is not None
         self._remember(completed.signed_in.principal)
         if completed.signed_in.principal.locale:
             self._apply_locale(completed.signed_in.principal.locale)

@@ -27,24 +27,42 @@ from tests.conftest import make_user
 PASSWORD = "correct horse battery"
 
 
-def _code(engine: Engine, email: str = "hina@example.com", *, age: timedelta = timedelta(0)) -> str:
+def _handoff(
+    engine: Engine, email: str = "hina@example.com", *, age: timedelta = timedelta(0)
+) -> auth_service.Handoff:
     """What a sign-in in the page hands to the browser (``age`` ago)."""
     with Session(engine) as session:
         now = utcnow() - age
         signed = auth_service.sign_in(session, email=email, password=PASSWORD, now=now)
-        code = auth_service.hand_off(session, token=signed.token, now=now)
+        handoff = auth_service.hand_off(session, token=signed.token, now=now)
         session.commit()
-        return code
+        return handoff
 
 
-def _set_cookie(response: object) -> str:
-    return str(response.headers.get("set-cookie", ""))  # type: ignore[attr-defined]
+def _browser(handoff: auth_service.Handoff | None = None) -> TestClient:
+    """A browser; with ``handoff``, the one whose page set its binding cookie."""
+    client = TestClient(build_api())
+    if handoff is not None:
+        client.cookies.set(rules.HANDOFF_COOKIE, handoff.binding)
+    return client
+
+
+def _code(engine: Engine, *, age: timedelta = timedelta(0)) -> tuple[TestClient, str]:
+    handoff = _handoff(engine, age=age)
+    return _browser(handoff), handoff.code
+
+
+def _set_cookie(response: object, name: str = SESSION_COOKIE) -> str:
+    """The response's Set-Cookie for cookie ``name`` ('' if none)."""
+    for header in response.headers.get_list("set-cookie"):  # type: ignore[attr-defined]
+        if header.startswith(f"{name}="):
+            return str(header)
+    return ""
 
 
 def test_the_code_becomes_an_httponly_session_cookie_once(engine: Engine, session: Session) -> None:
     make_user(session, "hina@example.com", name="Hina")
-    code = _code(engine)
-    client = TestClient(build_api())
+    client, code = _code(engine)
     entered = client.get(f"/api/auth/session?code={code}&next=/wizard", follow_redirects=False)
     assert entered.status_code == 303 and entered.headers["location"] == "/wizard"
     cookie = _set_cookie(entered)
@@ -57,22 +75,24 @@ def test_the_code_becomes_an_httponly_session_cookie_once(engine: Engine, sessio
     token = client.cookies[SESSION_COOKIE]
     assert token != code
     assert auth_service.authenticate(session, token=token).display_name == "Hina"
+    # the binding cookie is used up
+    assert "max-age=0" in _set_cookie(entered, rules.HANDOFF_COOKIE).lower()
     # the same code again (a reload, a copied address): nothing, back to sign-in saying so
-    again = TestClient(build_api()).get(f"/api/auth/session?code={code}", follow_redirects=False)
+    again = client.get(f"/api/auth/session?code={code}", follow_redirects=False)
     assert again.status_code == 303 and again.headers["location"] == LATE
-    assert SESSION_COOKIE not in _set_cookie(again)
+    assert _set_cookie(again) == ""
 
 
 def test_a_code_is_not_a_session_and_expires_within_a_minute(
     engine: Engine, session: Session
 ) -> None:
     make_user(session, "hina@example.com")
-    code = _code(engine)
+    _, code = _code(engine)
     with pytest.raises(AuthError):
         auth_service.authenticate(session, token=code)  # nothing acts as the person with it
-    late = _code(engine, age=rules.HANDOFF_TTL + timedelta(seconds=1))
-    response = TestClient(build_api()).get(f"/api/auth/session?code={late}", follow_redirects=False)
-    assert response.headers["location"] == LATE and SESSION_COOKIE not in _set_cookie(response)
+    browser, late = _code(engine, age=rules.HANDOFF_TTL + timedelta(seconds=1))
+    response = browser.get(f"/api/auth/session?code={late}", follow_redirects=False)
+    assert response.headers["location"] == LATE and _set_cookie(response) == ""
     for made_up in ("", "x", "a" * 500):
         response = TestClient(build_api()).get(
             f"/api/auth/session?code={made_up}", follow_redirects=False
@@ -80,11 +100,26 @@ def test_a_code_is_not_a_session_and_expires_within_a_minute(
         assert response.headers["location"] == LATE
 
 
+def test_a_code_opens_nothing_in_another_browser(engine: Engine, session: Session) -> None:
+    """Login CSRF: an attacker signs in, keeps the address with their code and gets a victim to
+    open it — the victim's browser has no binding cookie (or another one) and stays signed out."""
+    make_user(session, "mallory@example.com")
+    handoff = _handoff(engine, "mallory@example.com")
+    for victim in (_browser(), _browser(auth_service.Handoff(code="x", binding="other"))):
+        response = victim.get(f"/api/auth/session?code={handoff.code}", follow_redirects=False)
+        assert response.headers["location"] == LATE
+        assert _set_cookie(response) == ""
+    # the attacker's own browser could still use it: the code itself was not burnt by the tries
+    attacker = _browser(handoff)
+    entered = attacker.get(f"/api/auth/session?code={handoff.code}", follow_redirects=False)
+    assert entered.headers["location"] == "/"
+
+
 def test_only_same_site_paths_are_followed(engine: Engine, session: Session) -> None:
     make_user(session, "hina@example.com")
-    client = TestClient(build_api())
+    client, code = _code(engine)
     response = client.get(
-        f"/api/auth/session?code={_code(engine)}&next=//evil.example/x", follow_redirects=False
+        f"/api/auth/session?code={code}&next=//evil.example/x", follow_redirects=False
     )
     assert response.headers["location"] == "/"
 
@@ -93,11 +128,11 @@ def test_sign_out_everywhere_also_ends_a_sign_in_on_its_way(
     engine: Engine, session: Session
 ) -> None:
     person = make_user(session, "hina@example.com")
-    code = _code(engine)
+    client, code = _code(engine)
     with Session(engine) as other:
         auth_service.sign_out_everywhere(other, actor=person)
         other.commit()
-    response = TestClient(build_api()).get(f"/api/auth/session?code={code}", follow_redirects=False)
+    response = client.get(f"/api/auth/session?code={code}", follow_redirects=False)
     assert response.headers["location"] == LATE
 
 
@@ -111,7 +146,7 @@ def test_signed_out_clears_the_cookie_of_an_ended_session_only(
     client.cookies.set(SESSION_COOKIE, token)
     # still in use (another site linked here): the cookie and the session stay
     kept = client.get("/api/auth/signed-out", follow_redirects=False)
-    assert kept.headers["location"] == "/" and SESSION_COOKIE not in _set_cookie(kept)
+    assert kept.headers["location"] == "/" and _set_cookie(kept) == ""
     assert auth_service.authenticate(session, token=token)
     # the page ended it: the cookie goes too
     auth_service.sign_out(session, token=token)

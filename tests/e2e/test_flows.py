@@ -305,6 +305,8 @@ def test_the_session_cookie_is_out_of_the_pages_reach_and_page_changes_send_no_c
     session = [c for c in context.cookies() if c["name"] == "certportal_session"]
     assert len(session) == 1 and session[0]["httpOnly"] is True
     assert session[0]["sameSite"] == "Lax"
+    # the hand-off's binding cookie was used up on the way in
+    assert not [c for c in context.cookies() if c["name"] == "certportal_handoff"]
     assert "certportal_session" not in page.evaluate("document.cookie")
     assert not any("certportal_session" in frame for frame in sent)
     # a page change: the page's load only — no event carrying cookies first

@@ -59,10 +59,24 @@ def navigation_target(events: list[Any]) -> str | None:
         for name, value in event.args:
             if name._js_expr != "javascript_code":
                 continue
-            match = re.fullmatch(r"window\.location\.replace\((.*)\)", str(value._var_value))
+            match = re.search(r"window\.location\.replace\((\"[^\"]*\")\)", str(value._var_value))
             if match:
                 return str(json.loads(match.group(1)))
     return None
+
+
+def cookie_set_by_script(events: list[Any], name: str) -> str:
+    """The value a script among the events gives cookie ``name`` via ``document.cookie``."""
+    for event in events:
+        for arg, value in getattr(event, "args", ()):
+            if arg._js_expr != "javascript_code":
+                continue
+            for literal in re.findall(r"document\.cookie = (\"[^\"]*\")", str(value._var_value)):
+                first = json.loads(literal).split(";", 1)[0]
+                key, _, found = first.partition("=")
+                if key == name:
+                    return found
+    return ""
 
 
 def query_of(url: str) -> dict[str, str]:

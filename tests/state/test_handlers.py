@@ -14,6 +14,7 @@ import certportal.certportal  # noqa: F401  (registers every state and page)
 from certportal.auth import service as auth_service
 from certportal.auth.models import SignInFailure, User
 from certportal.auth.policy import Role
+from certportal.auth.rules import HANDOFF_COOKIE
 from certportal.auth.state import AppState, SignInState, SignUpState, _safe_next
 from certportal.errors import AuthError
 from certportal.teams.models import Team
@@ -21,6 +22,7 @@ from certportal.teams.state import PeopleState, TeamsAdminState
 from tests.conftest import make_user
 from tests.state.conftest import (
     PASSWORD,
+    cookie_set_by_script,
     navigation_target,
     on_page,
     query_of,
@@ -85,12 +87,17 @@ def test_right_password_hands_the_session_to_the_cookie_route_and_goes_home(
     assert target is not None and target.startswith("/api/auth/session?")
     code, next_path = query_of(target)["code"], query_of(target)["next"]
     assert next_path == "/wizard"
+    # the same script binds the hand-off to this browser (a cookie only that route receives)
+    binding = cookie_set_by_script(events, HANDOFF_COOKIE)
+    assert binding and binding not in target
     # the code is not a session token (nothing in a URL or a script can act as the person) …
     with pytest.raises(AuthError):
         auth_service.authenticate(session, token=code)
-    # … the route trades it once for the token the cookie will hold
-    token = auth_service.redeem(session, code=code)
-    assert token is not None and auth_service.redeem(session, code=code) is None
+    # … another browser (no binding) gets nothing; this one trades it once for the token
+    assert auth_service.redeem(session, code=code, binding="") is None
+    token = auth_service.redeem(session, code=code, binding=binding)
+    assert token is not None
+    assert auth_service.redeem(session, code=code, binding=binding) is None
     assert auth_service.authenticate(session, token=token).display_name == "Hina"
 
 
