@@ -85,13 +85,18 @@ def _keys(client: httpx.Client, jwks_uri: str, *, refresh: bool = False) -> KeyS
     return _cache["jwks"]  # type: ignore[no-any-return]
 
 
-def _hash(state: str) -> str:
-    return auth_service.hash_token("oidc-state:" + state)
+def _hash(state: str, binding: str) -> str:
+    return auth_service.hash_token(f"oidc-state:{state}.{binding}")
 
 
 @dataclass(frozen=True)
 class Started:
+    """Where to send the browser, and the binding it keeps meanwhile (a cookie set by the page
+    that starts: ``rules.OIDC_COOKIE``). The provider's answer completes only in the browser with
+    that binding — a victim sent someone else's answer address is not signed in as them."""
+
     url: str
+    binding: str
 
 
 def begin(
@@ -109,11 +114,12 @@ def begin(
     with client_factory() as client:
         document = discovery(client)
     state = secrets.token_urlsafe(32)
+    binding = secrets.token_urlsafe(16)
     nonce = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
     session.add(
         OidcAttempt(
-            state_hash=_hash(state),
+            state_hash=_hash(state, binding),
             nonce=nonce,
             code_verifier=verifier,
             purpose="link" if purpose == "link" and actor is not None else "sign_in",
@@ -136,7 +142,7 @@ def begin(
             ("response_mode", "query"),
         ],
     )
-    return Started(url=url)
+    return Started(url=url, binding=binding)
 
 
 @dataclass(frozen=True)
@@ -146,10 +152,12 @@ class Completed:
     linked: bool = False
 
 
-def _attempt(session: Session, state: str, now: datetime) -> OidcAttempt:
-    if not state or len(state) > 200:
+def _attempt(session: Session, state: str, binding: str, now: datetime) -> OidcAttempt:
+    if not state or len(state) > 200 or not binding or len(binding) > 100:
         raise AuthError("auth.oidc.error.state")
-    row = session.exec(select(OidcAttempt).where(OidcAttempt.state_hash == _hash(state))).first()
+    row = session.exec(
+        select(OidcAttempt).where(OidcAttempt.state_hash == _hash(state, binding))
+    ).first()
     if row is None:
         raise AuthError("auth.oidc.error.state")
     if row.used_at is not None:
@@ -210,12 +218,14 @@ def complete(
     *,
     state: str,
     code: str,
+    binding: str,
     now: datetime | None = None,
     client_factory: ClientFactory = _client,
 ) -> Completed:
+    """The provider's answer (``state``, ``code``) in the browser that started (``binding``)."""
     settings = get_settings()
     moment = now or utcnow()
-    attempt = _attempt(session, state, moment)
+    attempt = _attempt(session, state, binding, moment)
     if not code or len(code) > 4000:
         raise AuthError("auth.oidc.error.code")
     with client_factory() as client:

@@ -218,6 +218,8 @@ LANG_COOKIE = "certportal_lang"
 # The hand-off's binding (see ``auth.service.Handoff``): sent only to the hand-off route.
 HANDOFF_COOKIE = "certportal_handoff"
 HANDOFF_PATH = "/api/auth/session"
+# A Microsoft sign-in's binding (``auth.oidc.Started``), read by the callback page's websocket.
+OIDC_COOKIE = "certportal_oidc"
 # A session opened by a page event is "handed off": it stays unusable (revoked for this reason)
 # until the browser's next request exchanges its one-time code for the cookie, within this time.
 HANDOFF_REASON = "handoff"

@@ -111,15 +111,37 @@ def enter_with(handoff: auth_service.Handoff, next_path: str) -> rx.event.EventS
     """To ``/api/auth/session``: this browser trades the hand-off for its session cookie. The
     binding goes in a cookie only that route receives, for a minute; the code in the URL."""
     query = f"code={quote(handoff.code, safe='')}&next={quote(_safe_next(next_path), safe='')}"
-    secure = "; secure" if _settings.secure_cookies else ""
-    binding = (
-        f"{auth_rules.HANDOFF_COOKIE}={handoff.binding}; path={auth_rules.HANDOFF_PATH}; "
-        f"max-age={int(auth_rules.HANDOFF_TTL.total_seconds())}; samesite=strict{secure}"
+    binding = _cookie(
+        auth_rules.HANDOFF_COOKIE,
+        handoff.binding,
+        path=auth_rules.HANDOFF_PATH,
+        seconds=int(auth_rules.HANDOFF_TTL.total_seconds()),
+        same_site="strict",
     )
     url = f"{auth_rules.HANDOFF_PATH}?{query}"
-    return rx.call_script(
-        f"document.cookie = {json.dumps(binding)}; window.location.replace({json.dumps(url)})"
+    return rx.call_script(f"{binding}; window.location.replace({json.dumps(url)})")
+
+
+def _cookie(name: str, value: str, *, path: str, seconds: int, same_site: str) -> str:
+    """A ``document.cookie`` assignment (JavaScript) for a cookie only our pages' scripts set."""
+    secure = "; secure" if _settings.secure_cookies else ""
+    text = f"{name}={value}; path={path}; max-age={seconds}; samesite={same_site}{secure}"
+    return f"document.cookie = {json.dumps(text)}"
+
+
+def to_provider(started: Any) -> rx.event.EventSpec:
+    """Off to Microsoft's sign-in (``oidc.Started``), keeping this attempt's binding in a cookie
+    the callback page's websocket sends back (lax: the return is a top-level navigation)."""
+    from certportal.auth.oidc import ATTEMPT_MINUTES
+
+    binding = _cookie(
+        auth_rules.OIDC_COOKIE,
+        started.binding,
+        path="/",
+        seconds=ATTEMPT_MINUTES * 60,
+        same_site="lax",
     )
+    return rx.call_script(f"{binding}; window.location.assign({json.dumps(started.url)})")
 
 
 def leave() -> rx.event.EventSpec:
@@ -417,7 +439,7 @@ class SignInState(AppState):
         except AuthError as exc:
             self.error = self._error_text(exc)
             return None
-        return rx.redirect(started.url, is_external=False)
+        return to_provider(started)
 
     @rx.event
     def submit(self, form: dict[str, Any]) -> Iterator[rx.event.EventSpec | None]:
@@ -504,6 +526,9 @@ class CallbackState(AppState):
                     session,
                     state=str(query.get("state", "") or ""),
                     code=str(query.get("code", "") or ""),
+                    binding=auth_rules.cookie_value(
+                        self.router.headers.cookie, auth_rules.OIDC_COOKIE
+                    ),
                 )
                 handoff = (
                     auth_service.hand_off(session, token=completed.signed_in.token)

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from certportal.auth.state import AppState, leave, page_load
+from certportal.auth.state import AppState, leave, page_load, to_provider
 from certportal.errors import AuthError, CertportalError
 from certportal.i18n.formatting import local_today
 from certportal.mydata import erase, service
@@ -59,7 +59,7 @@ class MyDataState(AppState):
                 return self._on_auth_error()
             self.link_error = self._error_text(exc)
             return None
-        return rx.redirect(started.url)
+        return to_provider(started)
 
     @rx.event
     def ask_delete(self, form: dict[str, Any]) -> None:

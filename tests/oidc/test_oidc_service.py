@@ -37,14 +37,15 @@ def _configured(provider: Provider, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 
 def _flow(session: Session, account: str = "aiko", **begin: Any) -> dict[str, str]:
+    """Begin, sign in at the provider, and what the browser brings back (with its binding)."""
     started = oidc.begin(session, **begin)
     session.commit()
-    return log_in(started.url, account)
+    return {**log_in(started.url, account), "binding": started.binding}
 
 
 def test_sign_in_creates_the_person_with_their_entra_identity(session: Session) -> None:
     back = _flow(session)
-    done = oidc.complete(session, state=back["state"], code=back["code"])
+    done = oidc.complete(session, state=back["state"], code=back["code"], binding=back["binding"])
     session.commit()
     assert done.signed_in is not None
     person = done.signed_in.principal
@@ -62,7 +63,9 @@ def test_sign_in_creates_the_person_with_their_entra_identity(session: Session) 
     assert user is not None and user.password_hash is None  # no password to steal
     # signing in again finds the same person
     again = _flow(session)
-    second = oidc.complete(session, state=again["state"], code=again["code"])
+    second = oidc.complete(
+        session, state=again["state"], code=again["code"], binding=again["binding"]
+    )
     assert second.signed_in is not None and second.signed_in.principal.user_id == person.user_id
     assert count(session, User) == 1 and count(session, LoginSession) == 2
     assert audit_actions(session).count("auth.sign_in") == 2
@@ -83,19 +86,40 @@ def test_a_wrong_state_is_refused(session: Session) -> None:
     _refused(
         session,
         "auth.oidc.error.state",
-        lambda: oidc.complete(session, state="forged-" + back["state"], code=back["code"]),
+        lambda: oidc.complete(
+            session, state="forged-" + back["state"], code=back["code"], binding=back["binding"]
+        ),
     )
+
+
+@pytest.mark.parametrize("binding", ["", "another-browsers"])
+def test_the_answer_completes_only_in_the_browser_that_started(
+    session: Session, binding: str
+) -> None:
+    """Login CSRF: an attacker starts a sign-in, stops at the provider's answer and gets a
+    victim to open that address — the victim's browser lacks the attempt's binding cookie."""
+    back = _flow(session)
+    _refused(
+        session,
+        "auth.oidc.error.state",
+        lambda: oidc.complete(session, state=back["state"], code=back["code"], binding=binding),
+    )
+    # the attempt is still there for the browser that started it
+    done = oidc.complete(session, state=back["state"], code=back["code"], binding=back["binding"])
+    assert done.signed_in is not None
 
 
 def test_a_replayed_code_is_refused(session: Session) -> None:
     back = _flow(session, account="stranger")  # a tenant not allowed: the first use fails too
     with pytest.raises(AuthError):
-        oidc.complete(session, state=back["state"], code=back["code"])
+        oidc.complete(session, state=back["state"], code=back["code"], binding=back["binding"])
     session.commit()
     _refused(
         session,
         "auth.oidc.error.replayed",
-        lambda: oidc.complete(session, state=back["state"], code=back["code"]),
+        lambda: oidc.complete(
+            session, state=back["state"], code=back["code"], binding=back["binding"]
+        ),
     )
 
 
@@ -110,7 +134,9 @@ def test_a_wrong_nonce_is_refused(session: Session) -> None:
     _refused(
         session,
         "auth.oidc.error.nonce",
-        lambda: oidc.complete(session, state=back["state"], code=back["code"]),
+        lambda: oidc.complete(
+            session, state=back["state"], code=back["code"], binding=back["binding"]
+        ),
     )
 
 
@@ -127,7 +153,9 @@ def test_an_expired_token_is_refused(session: Session) -> None:
     _refused(
         session,
         "auth.oidc.error.expired",
-        lambda: oidc.complete(session, state=back["state"], code=back["code"], now=later),
+        lambda: oidc.complete(
+            session, state=back["state"], code=back["code"], binding=back["binding"], now=later
+        ),
     )
 
 
@@ -136,7 +164,9 @@ def test_a_tenant_not_allowed_is_refused(session: Session) -> None:
     _refused(
         session,
         "auth.oidc.error.tenant",
-        lambda: oidc.complete(session, state=back["state"], code=back["code"]),
+        lambda: oidc.complete(
+            session, state=back["state"], code=back["code"], binding=back["binding"]
+        ),
     )
 
 
@@ -175,7 +205,11 @@ def test_a_bad_signature_is_refused(session: Session) -> None:
         session,
         "auth.oidc.error.signature",
         lambda: oidc.complete(
-            session, state=back["state"], code=back["code"], client_factory=_client_with(tamper)
+            session,
+            state=back["state"],
+            code=back["code"],
+            binding=back["binding"],
+            client_factory=_client_with(tamper),
         ),
     )
 
@@ -195,7 +229,11 @@ def test_a_wrong_issuer_is_refused(session: Session) -> None:
         session,
         "auth.oidc.error.issuer",
         lambda: oidc.complete(
-            session, state=back["state"], code=back["code"], client_factory=_client_with(elsewhere)
+            session,
+            state=back["state"],
+            code=back["code"],
+            binding=back["binding"],
+            client_factory=_client_with(elsewhere),
         ),
     )
 
@@ -235,7 +273,11 @@ def test_a_token_for_another_audience_is_refused(
         session,
         "auth.oidc.error.audience",
         lambda: oidc.complete(
-            session, state=back["state"], code=back["code"], client_factory=exchange_as_other_app
+            session,
+            state=back["state"],
+            code=back["code"],
+            binding=back["binding"],
+            client_factory=exchange_as_other_app,
         ),
     )
     del as_other_app
@@ -247,17 +289,21 @@ def test_a_local_account_with_the_same_address_links_first(session: Session) -> 
     _refused(
         session,
         "auth.oidc.error.link_first",
-        lambda: oidc.complete(session, state=back["state"], code=back["code"]),
+        lambda: oidc.complete(
+            session, state=back["state"], code=back["code"], binding=back["binding"]
+        ),
     )
     # its owner, signed in locally, links the Microsoft identity
     link = _flow(session, account="local", purpose="link", actor=local)
-    done = oidc.complete(session, state=link["state"], code=link["code"])
+    done = oidc.complete(session, state=link["state"], code=link["code"], binding=link["binding"])
     session.commit()
     assert done.linked and done.signed_in is None
     assert oidc.linked(session, actor=local) is not None
     # from now on Microsoft sign-in is that person
     again = _flow(session, account="local")
-    signed = oidc.complete(session, state=again["state"], code=again["code"])
+    signed = oidc.complete(
+        session, state=again["state"], code=again["code"], binding=again["binding"]
+    )
     assert signed.signed_in is not None and signed.signed_in.principal.user_id == local.user_id
     assert "auth.microsoft_linked" in audit_actions(session)
 
@@ -266,13 +312,13 @@ def test_linking_someone_elses_identity_is_refused(session: Session) -> None:
     mine = make_user(session, "mine@example.com", Role.MEMBER, "Mine")
     back = _flow(session, account="aiko", purpose="link", actor=mine)
     with pytest.raises(AuthError) as exc:
-        oidc.complete(session, state=back["state"], code=back["code"])
+        oidc.complete(session, state=back["state"], code=back["code"], binding=back["binding"])
     assert exc.value.key == "auth.oidc.error.link_email"
 
 
 def test_a_deactivated_person_cannot_sign_in_with_microsoft(session: Session) -> None:
     back = _flow(session)
-    done = oidc.complete(session, state=back["state"], code=back["code"])
+    done = oidc.complete(session, state=back["state"], code=back["code"], binding=back["binding"])
     assert done.signed_in is not None
     user = session.get(User, done.signed_in.principal.user_id)
     assert user is not None
@@ -281,7 +327,7 @@ def test_a_deactivated_person_cannot_sign_in_with_microsoft(session: Session) ->
     session.commit()
     again = _flow(session)
     with pytest.raises(AuthError) as exc:
-        oidc.complete(session, state=again["state"], code=again["code"])
+        oidc.complete(session, state=again["state"], code=again["code"], binding=again["binding"])
     assert exc.value.key == "auth.oidc.error.inactive"
 
 
@@ -303,7 +349,12 @@ def test_local_accounts_can_be_turned_off(
         )
     # Microsoft sign-in still works
     back = _flow(session)
-    assert oidc.complete(session, state=back["state"], code=back["code"]).signed_in is not None
+    assert (
+        oidc.complete(
+            session, state=back["state"], code=back["code"], binding=back["binding"]
+        ).signed_in
+        is not None
+    )
 
 
 def test_refused_microsoft_sign_ins_are_audited(session: Session) -> None:
