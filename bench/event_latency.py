@@ -171,8 +171,8 @@ class SessionRun:
     events: list[float] = field(default_factory=list)  # everything below
     answers: list[float] = field(default_factory=list)  # one event each
     confirms: list[float] = field(default_factory=list)  # one event each
-    # a page change: the browser's two events, on which the framework chains the page's
-    # on_load handlers (here the session check and the page's load) and the hydrated flag
+    # a page change: the browser's one event ("page loaded"; it has no cookie or storage var to
+    # send first), on which the framework chains the page's load and the hydrated flag
     pages: list[float] = field(default_factory=list)
     openings: list[float] = field(default_factory=list)  # connect, start a diagnosis, its page
     # the floor under the same load: a probe sent by each person at a random moment of
