@@ -16,6 +16,8 @@ config = rx.Config(
     frontend_port=3000,
     backend_port=3000,
     backend_host="127.0.0.1",
+    # only our own pages may open the event websocket: the session cookie rides its handshake
+    cors_allowed_origins=settings.allowed_origins,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color=ACCENT, gray_color=GRAY, radius=RADIUS, scaling="100%")

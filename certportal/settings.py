@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -209,6 +210,19 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The origins whose pages may open the event websocket (and call the API): the public
+        address only — the session cookie travels with the websocket's handshake, so a page
+        elsewhere (even another subdomain of the same site) must not open one. On a loopback
+        address, ``localhost`` and ``127.0.0.1`` are the same machine: both are allowed."""
+        parts = urlsplit(self.base_url.rstrip("/"))
+        origin = f"{parts.scheme}://{parts.netloc}"
+        port = f":{parts.port}" if parts.port else ""
+        if parts.hostname in ("127.0.0.1", "localhost"):
+            return [f"{parts.scheme}://{host}{port}" for host in ("127.0.0.1", "localhost")]
+        return [origin]
 
 
 @lru_cache(maxsize=1)

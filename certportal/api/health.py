@@ -74,7 +74,7 @@ async def case_attachment(request: Request) -> Response:
     from certportal.errors import CertportalError
 
     raw = str(request.path_params.get("attachment_id", ""))
-    token = request.cookies.get(rules.SESSION_COOKIE, "")
+    token = rules.cookie_value(request.headers.get("cookie", ""), rules.SESSION_COOKIE)
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; sandbox"}
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not token:
         return Response("not found\n", status_code=404, media_type="text/plain", headers=headers)

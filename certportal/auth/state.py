@@ -119,7 +119,9 @@ def enter_with(handoff: auth_service.Handoff, next_path: str) -> rx.event.EventS
         same_site="strict",
     )
     url = f"{auth_rules.HANDOFF_PATH}?{query}"
-    return rx.call_script(f"{binding}; window.location.replace({json.dumps(url)})")
+    # a Microsoft sign-in's binding has done its work (and would only travel with every page)
+    done = _cookie(auth_rules.OIDC_COOKIE, "", path="/", seconds=0, same_site="lax")
+    return rx.call_script(f"{binding}; {done}; window.location.replace({json.dumps(url)})")
 
 
 def _cookie(name: str, value: str, *, path: str, seconds: int, same_site: str) -> str:
@@ -144,8 +146,11 @@ def to_provider(started: Any) -> rx.event.EventSpec:
     return rx.call_script(f"{binding}; window.location.assign({json.dumps(started.url)})")
 
 
-def leave() -> rx.event.EventSpec:
-    """To ``/api/auth/signed-out``: the ended session's cookie is cleared, then sign-in."""
+def leave(next_path: str = "") -> rx.event.EventSpec:
+    """To ``/api/auth/signed-out``: the cookie's session is ended and the cookie cleared, then
+    sign-in (and on to ``next_path`` after signing in again)."""
+    if next_path and _safe_next(next_path) != "/":
+        return _navigate_away(f"/api/auth/signed-out?next={quote(_safe_next(next_path), safe='')}")
     return _navigate_away("/api/auth/signed-out")
 
 
@@ -270,8 +275,15 @@ class AppState(rx.State):
 
     def _login_redirect(self) -> rx.event.EventSpec:
         path = self.router.url.path or "/"
+        if self._cookie_ended():  # on the way, the browser drops the ended session's cookie
+            return leave(path)
         target = "/login" if path in ("/", "") else f"/login?next={quote(path)}"
         return rx.redirect(target)
+
+    def _cookie_ended(self) -> bool:
+        """The browser's cookie carries a session token this tab found ended."""
+        token = auth_rules.cookie_value(self.router.headers.cookie, auth_rules.SESSION_COOKIE)
+        return bool(token) and token == self._dead_token
 
     @contextmanager
     def _acting_as(self, principal: Principal) -> Iterator[tuple[Session, Principal]]:
@@ -307,7 +319,7 @@ class AppState(rx.State):
         self._forget_token()
         self._forget_user()
         self._notify("error.session_expired")
-        return rx.redirect("/login")
+        return leave() if self._cookie_ended() else rx.redirect("/login")
 
     # --- page guards ------------------------------------------------------------------------
 
@@ -381,6 +393,13 @@ class AppState(rx.State):
             with session_scope() as session:
                 auth_service.sign_out(session, token=token)
         return self._signed_out("auth.signed_out")
+
+    @rx.event
+    def leave_deleted_account(self) -> rx.event.EventSpec:
+        """After "delete my account" (``MyDataState``): every page of this tab forgotten — an
+        event of this state loads them all — then out, saying the data is gone. Its session rows
+        went with the account: there is nothing left to end."""
+        return self._signed_out("mydata.delete.done")
 
     @rx.event
     def ask_sign_out_everywhere(self) -> None:

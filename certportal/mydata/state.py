@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from certportal.auth.state import AppState, leave, page_load, to_provider
+from certportal.auth.state import AppState, page_load, to_provider
 from certportal.errors import AuthError, CertportalError
 from certportal.i18n.formatting import local_today
 from certportal.mydata import erase, service
@@ -83,11 +83,8 @@ class MyDataState(AppState):
         except CertportalError as exc:
             self.delete_error = self._error_text(exc)
             return None
-        # the session rows are gone with the account: the cookie is cleared on the way out
-        self._forget_token()
-        self._forget_user()
-        self._notify("mydata.delete.done")
-        return leave()
+        # the session rows are gone with the account; the tab forgets every page, then out
+        return AppState.leave_deleted_account
 
     @rx.event
     def download(self) -> rx.event.EventSpec | None:

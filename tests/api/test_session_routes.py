@@ -12,13 +12,14 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from certportal.api.health import build_api
 from certportal.api.session import LATE
 from certportal.auth import rules
 from certportal.auth import service as auth_service
+from certportal.auth.models import LoginSession
 from certportal.auth.rules import SESSION_COOKIE
 from certportal.clock import utcnow
 from certportal.errors import AuthError
@@ -91,8 +92,10 @@ def test_a_code_is_not_a_session_and_expires_within_a_minute(
     with pytest.raises(AuthError):
         auth_service.authenticate(session, token=code)  # nothing acts as the person with it
     browser, late = _code(engine, age=rules.HANDOFF_TTL + timedelta(seconds=1))
-    response = browser.get(f"/api/auth/session?code={late}", follow_redirects=False)
-    assert response.headers["location"] == LATE and _set_cookie(response) == ""
+    response = browser.get(f"/api/auth/session?code={late}&next=/cases", follow_redirects=False)
+    # back to sign-in saying so, and on to where the person was going after signing in
+    assert response.headers["location"] == f"{LATE}&next=/cases"
+    assert _set_cookie(response) == ""
     for made_up in ("", "x", "a" * 500):
         response = TestClient(build_api()).get(
             f"/api/auth/session?code={made_up}", follow_redirects=False
@@ -136,7 +139,7 @@ def test_sign_out_everywhere_also_ends_a_sign_in_on_its_way(
     assert response.headers["location"] == LATE
 
 
-def test_signed_out_clears_the_cookie_of_an_ended_session_only(
+def test_signed_out_from_another_site_touches_no_session_in_use(
     engine: Engine, session: Session
 ) -> None:
     make_user(session, "hina@example.com")
@@ -144,20 +147,54 @@ def test_signed_out_clears_the_cookie_of_an_ended_session_only(
     session.commit()
     client = TestClient(build_api())
     client.cookies.set(SESSION_COOKIE, token)
-    # still in use (another site linked here): the cookie and the session stay
-    kept = client.get("/api/auth/signed-out", follow_redirects=False)
-    assert kept.headers["location"] == "/" and _set_cookie(kept) == ""
+    seen_before = _last_seen(engine, token)
+    # another site links here: the cookie and the session stay, not even marked as used
+    for site in ("cross-site", "same-site", None):
+        headers = {"Sec-Fetch-Site": site} if site else {}
+        kept = client.get("/api/auth/signed-out", headers=headers, follow_redirects=False)
+        assert kept.headers["location"] == "/" and _set_cookie(kept) == ""
     assert auth_service.authenticate(session, token=token)
-    # the page ended it: the cookie goes too
+    assert _last_seen(engine, token) == seen_before
+    # once the session has ended, the cookie goes even then
     auth_service.sign_out(session, token=token)
     session.commit()
     cleared = client.get("/api/auth/signed-out", follow_redirects=False)
     assert cleared.status_code == 303 and cleared.headers["location"] == "/login"
     cookie = _set_cookie(cleared).lower()
-    assert cookie.startswith(f"{SESSION_COOKIE}=") and "max-age=0" in cookie
-    assert "httponly" in cookie
+    assert "max-age=0" in cookie and "httponly" in cookie
     nobody = TestClient(build_api()).get("/api/auth/signed-out", follow_redirects=False)
     assert nobody.headers["location"] == "/login"
+
+
+def test_signing_out_in_a_page_ends_the_session_the_cookie_carries(
+    engine: Engine, session: Session
+) -> None:
+    """Two tabs: the first opened before a sign-in in the second, so its websocket knew an older
+    session. Signing out in it ends that one in the page — and, here, the browser's current one."""
+    make_user(session, "hina@example.com")
+    current = auth_service.sign_in(session, email="hina@example.com", password=PASSWORD).token
+    session.commit()
+    client = TestClient(build_api())
+    client.cookies.set(SESSION_COOKIE, current)
+    left = client.get(
+        "/api/auth/signed-out?next=/cases",
+        headers={"Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert left.headers["location"] == "/login?next=/cases"
+    assert "max-age=0" in _set_cookie(left).lower()
+    with pytest.raises(AuthError):
+        auth_service.authenticate(session, token=current)
+    unsafe = client.get("/api/auth/signed-out?next=//evil.example", follow_redirects=False)
+    assert unsafe.headers["location"] == "/login"
+
+
+def _last_seen(engine: Engine, token: str) -> object:
+    with Session(engine) as s:
+        row = s.exec(
+            select(LoginSession).where(LoginSession.token_hash == auth_service.hash_token(token))
+        ).one()
+        return row.last_seen_at
 
 
 def test_the_cookie_header_is_read_strictly() -> None:

@@ -85,6 +85,7 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "AppState.set_language": NOBODY,
     "AppState.probe": NOBODY,
     "AppState.sign_out": NOBODY,
+    "AppState.leave_deleted_account": NOBODY,  # forgets the caller's own tab, then out
     "AppState.ask_sign_out_everywhere": NOBODY,
     "AppState.cancel_sign_out_everywhere": NOBODY,
     "AppState.sign_out_everywhere": NOBODY,

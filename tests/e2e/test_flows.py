@@ -334,7 +334,7 @@ def test_a_language_chosen_before_signing_in_holds_across_pages_and_reloads(page
 
 def test_a_used_or_late_sign_in_link_says_to_sign_in_again(page: Page) -> None:
     page.goto("/api/auth/session?code=used-already&next=/cases")
-    page.wait_for_url(re.compile(r"/login/?\?handoff=late$"))
+    page.wait_for_url(re.compile(r"/login/?\?handoff=late&next=/cases$"))
     expect(page.get_by_text("Signing in did not finish")).to_be_visible()
     expect(page.get_by_role("button", name="Account menu")).to_have_count(0)
     shot(page, "login-handoff-late-en")

@@ -22,7 +22,15 @@ from certportal.wizard import service as wizard
 from certportal.wizard.present import QuestionView
 from certportal.wizard.state import WizardListState, WizardStartState, WizardState
 from tests.conftest import make_user
-from tests.state.conftest import on_page, redirect_target, run, sub, token_for, use_session
+from tests.state.conftest import (
+    navigation_target,
+    on_page,
+    redirect_target,
+    run,
+    sub,
+    token_for,
+    use_session,
+)
 
 
 def test_answering_someone_elses_run_is_refused(root: State, session: Session) -> None:
@@ -222,10 +230,15 @@ def test_a_wizard_page_without_a_session_goes_to_sign_in_and_back(
         (WizardListState, "open", "/wizard"),
     ):
         state = sub(root, cls)
-        use_session(state, "not-a-session")
+        use_session(state, "")  # no cookie: to sign-in, then back
         on_page(root, path)
         events = run(getattr(state, name)())
         assert redirect_target(events) == "/login?next=" + quote(path), path
+        assert not state.signed_in
+        use_session(state, "not-a-session")  # a cookie of no session: dropped on the way
+        events = run(getattr(state, name)())
+        dropped = "/api/auth/signed-out?next=" + quote(path, safe="")
+        assert navigation_target(events) == dropped, path
         assert not state.signed_in
     assert wizard.list_runs(session, actor=person)[0].id == run_row.id  # nothing started
     assert len(wizard.list_runs(session, actor=person)) == 1

@@ -222,3 +222,23 @@ def test_default_locale_must_be_supported(clean_env: pytest.MonkeyPatch, locale:
     clean_env.setenv("DEFAULT_LOCALE", locale)
     with pytest.raises(ValidationError, match="default_locale"):
         Settings()
+
+
+# only the public address's pages may open the event websocket (the session cookie rides its
+# handshake): the origins Reflex is configured with
+
+
+def test_the_public_origin_only() -> None:
+    assert Settings(base_url="https://cp.example.com/").allowed_origins == [
+        "https://cp.example.com"
+    ]
+    assert Settings(base_url="https://cp.example.com:8443").allowed_origins == [
+        "https://cp.example.com:8443"
+    ]
+
+
+def test_loopback_names_are_the_same_machine() -> None:
+    assert Settings(base_url="http://127.0.0.1:3000").allowed_origins == [
+        "http://127.0.0.1:3000",
+        "http://localhost:3000",
+    ]
