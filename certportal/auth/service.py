@@ -51,6 +51,17 @@ def hash_token(token: str) -> str:
     return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
 
+# Session tokens are stored under their own name space. Its "v2" began when the token moved into
+# an HttpOnly cookie: sessions opened before (their token was in a cookie page scripts could
+# read) do not match any more and end at the upgrade — everyone signs in once again.
+_SESSION_NS = "session-v2:"
+
+
+def session_token_hash(token: str) -> str:
+    """What a session row stores (and is looked up by) for a session token or hand-off."""
+    return hash_token(_SESSION_NS + token)
+
+
 def principal_for(session: Session, user: User) -> Principal:
     assert user.id is not None
     rows = session.exec(select(TeamMembership).where(TeamMembership.user_id == user.id)).all()
@@ -156,7 +167,7 @@ def _start_session(session: Session, user: User, now: datetime) -> SignedIn:
     token = secrets.token_urlsafe(32)
     session.add(
         LoginSession(
-            user_id=user.id, token_hash=hash_token(token), created_at=now, last_seen_at=now
+            user_id=user.id, token_hash=session_token_hash(token), created_at=now, last_seen_at=now
         )
     )
     session.flush()
@@ -233,7 +244,7 @@ def _session_row(session: Session, token: str) -> LoginSession | None:
     if not token:
         return None
     return session.exec(
-        select(LoginSession).where(LoginSession.token_hash == hash_token(token))
+        select(LoginSession).where(LoginSession.token_hash == session_token_hash(token))
     ).first()
 
 
@@ -271,7 +282,7 @@ def authenticate(session: Session, *, token: str, now: datetime | None = None) -
     moment = now or utcnow()
     if not token:
         raise AuthError("error.session_expired")
-    found = session.execute(_authentication(), {"token_hash": hash_token(token)}).all()
+    found = session.execute(_authentication(), {"token_hash": session_token_hash(token)}).all()
     if not found:
         raise AuthError("error.session_expired")
     (session_id, created_at, last_seen_at, revoked_at, user_id, email, name, role, locale,
@@ -309,8 +320,9 @@ def authenticate(session: Session, *, token: str, now: datetime | None = None) -
 @cache
 def quiet_session_user(*, locale_set: bool) -> ScalarSelect[int]:
     """The person behind a session token, as a subquery for a statement that authenticates and
-    acts at once. Bound parameters: ``token_hash`` (:func:`hash_token`), ``created_after`` and
-    ``seen_after`` (:func:`quiet_session_params`) and, with ``locale_set``, ``locale``.
+    acts at once. Bound parameters: ``token_hash`` (:func:`session_token_hash`),
+    ``created_after`` and ``seen_after`` (:func:`quiet_session_params`) and, with ``locale_set``,
+    ``locale``.
 
     It finds only an active person whose stored language is still the one the caller worked with
     (``locale``, or none chosen), with a session that is active and needs no touch (see
@@ -343,7 +355,7 @@ def quiet_session_params(
         now=now or utcnow(), policy=session_policy()
     )
     params: dict[str, object] = {
-        "token_hash": hash_token(token),
+        "token_hash": session_token_hash(token),
         "created_after": created_after,
         "seen_after": seen_after,
     }
@@ -383,7 +395,7 @@ class Handoff:
 
 
 def _handoff_hash(code: str, binding: str) -> str:
-    return hash_token(f"{code}.{binding}")
+    return session_token_hash(f"handoff:{code}.{binding}")
 
 
 def hand_off(session: Session, *, token: str, now: datetime | None = None) -> Handoff:
@@ -423,7 +435,10 @@ def redeem(session: Session, *, code: str, binding: str, now: datetime | None = 
             col(LoginSession.revoked_at) > moment - rules.HANDOFF_TTL,
         )
         .values(
-            token_hash=hash_token(token), revoked_at=None, revoked_reason=None, last_seen_at=moment
+            token_hash=session_token_hash(token),
+            revoked_at=None,
+            revoked_reason=None,
+            last_seen_at=moment,
         )
         .execution_options(synchronize_session=False)
     )

@@ -192,7 +192,9 @@ def test_signing_out_in_a_page_ends_the_session_the_cookie_carries(
 def _last_seen(engine: Engine, token: str) -> object:
     with Session(engine) as s:
         row = s.exec(
-            select(LoginSession).where(LoginSession.token_hash == auth_service.hash_token(token))
+            select(LoginSession).where(
+                LoginSession.token_hash == auth_service.session_token_hash(token)
+            )
         ).one()
         return row.last_seen_at
 

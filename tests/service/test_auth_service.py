@@ -15,6 +15,7 @@ from certportal.auth import rules
 from certportal.auth import service as auth_service
 from certportal.auth.models import LoginSession, SignInFailure, User
 from certportal.auth.policy import Principal, Role
+from certportal.clock import utcnow
 from certportal.errors import AuthError, Conflict, InvalidInput, PermissionDenied
 from certportal.settings import get_settings
 from certportal.teams import service as teams
@@ -36,7 +37,9 @@ def fresh_row(engine: Engine, token: str) -> LoginSession:
     """The stored session, read through a new database session (not the identity map)."""
     with Session(engine) as other:
         row = other.exec(
-            select(LoginSession).where(LoginSession.token_hash == auth_service.hash_token(token))
+            select(LoginSession).where(
+                LoginSession.token_hash == auth_service.session_token_hash(token)
+            )
         ).one()
         other.expunge(row)
         return row
@@ -168,7 +171,7 @@ def test_sign_in_stores_only_keyed_hash_of_token(
     assert row.user_id == member.user_id
     assert row.token_hash != signed.token
     assert len(row.token_hash) == 64
-    assert row.token_hash == auth_service.hash_token(signed.token)
+    assert row.token_hash == auth_service.session_token_hash(signed.token)
     assert row.created_at == row.last_seen_at == T0
     assert row.revoked_at is None
     # The token appears in no column of the stored row.
@@ -176,6 +179,25 @@ def test_sign_in_stores_only_keyed_hash_of_token(
         raw = conn.execute(text("SELECT * FROM login_session")).mappings().all()
     assert len(raw) == 1
     assert all(signed.token not in str(v) for v in raw[0].values())
+
+
+def test_sessions_stored_before_the_httponly_cookie_end_at_the_upgrade(
+    session: Session, engine: Engine, member: Principal
+) -> None:
+    """A session row of the previous version (stored under the plain keyed hash of a token that
+    page scripts could read) matches nothing now: its person signs in once again."""
+    old_token = "a-token-from-the-script-readable-cookie"
+    session.add(
+        LoginSession(
+            user_id=member.user_id,
+            token_hash=auth_service.hash_token(old_token),
+            created_at=utcnow(),
+            last_seen_at=utcnow(),
+        )
+    )
+    session.commit()
+    with pytest.raises(AuthError):
+        auth_service.authenticate(session, token=old_token)
 
 
 def test_token_hash_depends_on_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
