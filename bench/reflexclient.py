@@ -94,17 +94,21 @@ class ReflexClient:
         headers = {"Accept-Language": self.accept_language}
         if self.session_token:
             headers["Cookie"] = f"{SESSION_COOKIE}={self.session_token}"
-        self._ws = await asyncio.wait_for(
-            websockets.connect(
-                self._url(),
-                origin=self.base_url,  # type: ignore[arg-type]
-                additional_headers=headers,
-                max_size=None,
-                ping_interval=None,
-                open_timeout=timeout,
-            ),
-            timeout,
-        )
+        try:
+            self._ws = await asyncio.wait_for(
+                websockets.connect(
+                    self._url(),
+                    origin=self.base_url,  # type: ignore[arg-type]
+                    additional_headers=headers,
+                    max_size=None,
+                    ping_interval=None,
+                    open_timeout=timeout,
+                ),
+                timeout,
+            )
+        except websockets.InvalidHandshake as exc:
+            # the server went away mid-handshake (a worker killed): the browser tries again
+            raise Disconnected(f"handshake failed: {exc}") from exc
         opening = await asyncio.wait_for(self._ws.recv(), timeout)
         if not str(opening).startswith("0"):
             raise ConnectionError(f"unexpected Engine.IO opening: {opening!r}")
