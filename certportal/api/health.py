@@ -14,6 +14,7 @@ from certportal import __version__
 from certportal.api import session as session_routes
 from certportal.auth import rules
 from certportal.db import database_reachable, session_scope
+from certportal.settings import get_settings
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -74,7 +75,8 @@ async def case_attachment(request: Request) -> Response:
     from certportal.errors import CertportalError
 
     raw = str(request.path_params.get("attachment_id", ""))
-    token = rules.cookie_value(request.headers.get("cookie", ""), rules.SESSION_COOKIE)
+    name = rules.cookie_name(rules.SESSION_COOKIE, secure=get_settings().secure_cookies)
+    token = rules.cookie_value(request.headers.get("cookie", ""), name)
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; sandbox"}
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not token:
         return Response("not found\n", status_code=404, media_type="text/plain", headers=headers)

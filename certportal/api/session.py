@@ -73,6 +73,10 @@ def _to_login(next_path: str | None, *flags: str) -> str:
     return "/login" + (f"?{'&'.join(query)}" if query else "")
 
 
+def _name(base: str) -> str:
+    return rules.cookie_name(base, secure=get_settings().secure_cookies)
+
+
 def _cookie_options() -> dict[str, object]:
     return {
         "path": "/",
@@ -84,7 +88,7 @@ def _cookie_options() -> dict[str, object]:
 
 async def session_cookie(request: Request) -> RedirectResponse:
     code = request.query_params.get("code", "")
-    binding = rules.cookie_value(request.headers.get("cookie", ""), rules.HANDOFF_COOKIE)
+    binding = rules.cookie_value(request.headers.get("cookie", ""), _name(rules.HANDOFF_COOKIE))
     target = rules.safe_next(request.query_params.get("next"))
     try:
         token = await asyncio.to_thread(_redeem, code, binding)
@@ -93,11 +97,16 @@ async def session_cookie(request: Request) -> RedirectResponse:
     where = _to_login(target, LATE_FLAG) if token is None else target
     response = RedirectResponse(where, status_code=303, headers=NO_STORE)
     # the binding is used up either way
-    response.delete_cookie(rules.HANDOFF_COOKIE, path=rules.HANDOFF_PATH, samesite="strict")
+    response.delete_cookie(
+        _name(rules.HANDOFF_COOKIE),
+        path="/",
+        samesite="strict",
+        secure=get_settings().secure_cookies,
+    )
     if token is None:
         return response
     response.set_cookie(
-        rules.SESSION_COOKIE,
+        _name(rules.SESSION_COOKIE),
         token,
         max_age=get_settings().session_absolute_hours * 3600,
         **_cookie_options(),  # type: ignore[arg-type]
@@ -106,7 +115,7 @@ async def session_cookie(request: Request) -> RedirectResponse:
 
 
 async def signed_out(request: Request) -> RedirectResponse:
-    token = rules.cookie_value(request.headers.get("cookie", ""), rules.SESSION_COOKIE)
+    token = rules.cookie_value(request.headers.get("cookie", ""), _name(rules.SESSION_COOKIE))
     if token:
         if request.headers.get("sec-fetch-site") == "same-origin":
             # the cookie goes even if the database is down: the person asked to sign out here
@@ -116,5 +125,5 @@ async def signed_out(request: Request) -> RedirectResponse:
             return RedirectResponse("/", status_code=303, headers=NO_STORE)
     where = _to_login(request.query_params.get("next"))
     response = RedirectResponse(where, status_code=303, headers=NO_STORE)
-    response.delete_cookie(rules.SESSION_COOKIE, **_cookie_options())  # type: ignore[arg-type]
+    response.delete_cookie(_name(rules.SESSION_COOKIE), **_cookie_options())  # type: ignore[arg-type]
     return response

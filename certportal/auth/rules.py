@@ -215,7 +215,7 @@ def throttle_wait(failures: list[datetime], now: datetime) -> timedelta:
 # websocket sends it in its handshake, where the server reads it.
 SESSION_COOKIE = "certportal_session"
 LANG_COOKIE = "certportal_lang"
-# The hand-off's binding (see ``auth.service.Handoff``): sent only to the hand-off route.
+# The hand-off's binding (see ``auth.service.Handoff``), for the hand-off route.
 HANDOFF_COOKIE = "certportal_handoff"
 HANDOFF_PATH = "/api/auth/session"
 # A Microsoft sign-in's binding (``auth.oidc.Started``), read by the callback page's websocket.
@@ -225,6 +225,14 @@ OIDC_COOKIE = "certportal_oidc"
 HANDOFF_REASON = "handoff"
 HANDOFF_TTL = timedelta(seconds=60)
 _COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_\-.~]{1,200}$")
+
+
+def cookie_name(name: str, *, secure: bool) -> str:
+    """The name our security cookies (session, sign-in bindings) go by. Over https it has the
+    ``__Host-`` prefix: a browser then accepts it only Secure, for this host, with path ``/`` — a
+    page of a sibling subdomain cannot plant one for us ("cookie tossing": its own session, or a
+    binding of its own sign-in, in a victim's browser)."""
+    return f"__Host-{name}" if secure else name
 
 
 def cookie_value(header: str, name: str) -> str:

@@ -99,6 +99,10 @@ _PUBLIC_ROUTES = ("/login", "/signup")
 
 
 _safe_next = auth_rules.safe_next
+_SECURE = _settings.secure_cookies
+SESSION_COOKIE = auth_rules.cookie_name(auth_rules.SESSION_COOKIE, secure=_SECURE)
+HANDOFF_COOKIE = auth_rules.cookie_name(auth_rules.HANDOFF_COOKIE, secure=_SECURE)
+OIDC_COOKIE = auth_rules.cookie_name(auth_rules.OIDC_COOKIE, secure=_SECURE)
 
 
 def _navigate_away(url: str) -> rx.event.EventSpec:
@@ -109,18 +113,19 @@ def _navigate_away(url: str) -> rx.event.EventSpec:
 
 def enter_with(handoff: auth_service.Handoff, next_path: str) -> rx.event.EventSpec:
     """To ``/api/auth/session``: this browser trades the hand-off for its session cookie. The
-    binding goes in a cookie only that route receives, for a minute; the code in the URL."""
+    binding goes in a strict same-site cookie for a minute (the route drops it); the code in the
+    URL."""
     query = f"code={quote(handoff.code, safe='')}&next={quote(_safe_next(next_path), safe='')}"
     binding = _cookie(
-        auth_rules.HANDOFF_COOKIE,
+        HANDOFF_COOKIE,
         handoff.binding,
-        path=auth_rules.HANDOFF_PATH,
+        path="/",
         seconds=int(auth_rules.HANDOFF_TTL.total_seconds()),
         same_site="strict",
     )
     url = f"{auth_rules.HANDOFF_PATH}?{query}"
     # a Microsoft sign-in's binding has done its work (and would only travel with every page)
-    done = _cookie(auth_rules.OIDC_COOKIE, "", path="/", seconds=0, same_site="lax")
+    done = _cookie(OIDC_COOKIE, "", path="/", seconds=0, same_site="lax")
     return rx.call_script(f"{binding}; {done}; window.location.replace({json.dumps(url)})")
 
 
@@ -137,7 +142,7 @@ def to_provider(started: Any) -> rx.event.EventSpec:
     from certportal.auth.oidc import ATTEMPT_MINUTES
 
     binding = _cookie(
-        auth_rules.OIDC_COOKIE,
+        OIDC_COOKIE,
         started.binding,
         path="/",
         seconds=ATTEMPT_MINUTES * 60,
@@ -214,13 +219,13 @@ class AppState(rx.State):
 
     def _session_token(self) -> str:
         """The session token the browser's cookie carries ('' if none, or one found ended)."""
-        token = auth_rules.cookie_value(self.router.headers.cookie, auth_rules.SESSION_COOKIE)
+        token = auth_rules.cookie_value(self.router.headers.cookie, SESSION_COOKIE)
         return "" if token == self._dead_token else token
 
     def _forget_token(self) -> None:
         """This tab stops using the cookie's token (ended, or signed out): until a new sign-in
         brings another, the pages act as if there were none."""
-        token = auth_rules.cookie_value(self.router.headers.cookie, auth_rules.SESSION_COOKIE)
+        token = auth_rules.cookie_value(self.router.headers.cookie, SESSION_COOKIE)
         if token and token != self._dead_token:
             self._dead_token = token
 
@@ -282,7 +287,7 @@ class AppState(rx.State):
 
     def _cookie_ended(self) -> bool:
         """The browser's cookie carries a session token this tab found ended."""
-        token = auth_rules.cookie_value(self.router.headers.cookie, auth_rules.SESSION_COOKIE)
+        token = auth_rules.cookie_value(self.router.headers.cookie, SESSION_COOKIE)
         return bool(token) and token == self._dead_token
 
     @contextmanager
@@ -545,9 +550,7 @@ class CallbackState(AppState):
                     session,
                     state=str(query.get("state", "") or ""),
                     code=str(query.get("code", "") or ""),
-                    binding=auth_rules.cookie_value(
-                        self.router.headers.cookie, auth_rules.OIDC_COOKIE
-                    ),
+                    binding=auth_rules.cookie_value(self.router.headers.cookie, OIDC_COOKIE),
                 )
                 handoff = (
                     auth_service.hand_off(session, token=completed.signed_in.token)

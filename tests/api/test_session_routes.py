@@ -23,6 +23,7 @@ from certportal.auth.models import LoginSession
 from certportal.auth.rules import SESSION_COOKIE
 from certportal.clock import utcnow
 from certportal.errors import AuthError
+from certportal.settings import get_settings
 from tests.conftest import make_user
 
 PASSWORD = "correct horse battery"
@@ -206,3 +207,31 @@ def test_the_cookie_header_is_read_strictly() -> None:
     assert rules.cookie_value("", SESSION_COOKIE) == ""
     assert rules.cookie_value("certportal_session=a b<script>", SESSION_COOKIE) == ""
     assert rules.cookie_value("xcertportal_session=abc", SESSION_COOKIE) == ""
+
+
+def test_over_https_the_cookies_are_host_only_and_secure(
+    engine: Engine,
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    """``__Host-``: a browser accepts it only Secure, for this host, path / — a sibling subdomain
+    cannot plant a session or a hand-off binding of its own for this site."""
+    make_user(session, "hina@example.com")
+    monkeypatch.setenv("BASE_URL", "https://certportal.example.com")
+    get_settings.cache_clear()
+    request.addfinalizer(get_settings.cache_clear)  # the next test reads its own settings
+    handoff = _handoff(engine)
+    client = TestClient(build_api(), base_url="https://certportal.example.com")
+    client.cookies.set(f"__Host-{rules.HANDOFF_COOKIE}", handoff.binding)
+    entered = client.get(f"/api/auth/session?code={handoff.code}", follow_redirects=False)
+    assert entered.headers["location"] == "/"
+    cookie = _set_cookie(entered, f"__Host-{SESSION_COOKIE}").lower()
+    assert "secure" in cookie and "path=/" in cookie and "httponly" in cookie
+    assert "domain=" not in cookie
+    # the unprefixed binding (what a sibling subdomain could set) does not count
+    other = _handoff(engine)
+    tossed = TestClient(build_api(), base_url="https://certportal.example.com")
+    tossed.cookies.set(rules.HANDOFF_COOKIE, other.binding)
+    refused = tossed.get(f"/api/auth/session?code={other.code}", follow_redirects=False)
+    assert refused.headers["location"] == LATE
