@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from certportal import db as db_module
 from certportal.auth import service as auth_service
+from certportal.auth.models import LoginSession
 from certportal.auth.policy import Principal, Role
 from certportal.settings import get_settings
 
@@ -161,3 +162,16 @@ def statements() -> Iterator[list[tuple[str, bool]]]:
     event.listen(Engine, "before_cursor_execute", record)
     yield seen
     event.remove(Engine, "before_cursor_execute", record)
+
+
+def fresh_row(engine: Engine, token: str) -> LoginSession:
+    """The stored session of ``token``, read through a new database session (not the identity
+    map)."""
+    with Session(engine) as other:
+        row = other.exec(
+            select(LoginSession).where(
+                LoginSession.token_hash == auth_service.session_token_hash(token)
+            )
+        ).one()
+        other.expunge(row)
+        return row

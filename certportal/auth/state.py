@@ -98,24 +98,26 @@ NOTICES: tuple[str, ...] = (
 _PUBLIC_ROUTES = ("/login", "/signup")
 
 
-_safe_next = auth_rules.safe_next
 _SECURE = _settings.secure_cookies
 SESSION_COOKIE = auth_rules.cookie_name(auth_rules.SESSION_COOKIE, secure=_SECURE)
 HANDOFF_COOKIE = auth_rules.cookie_name(auth_rules.HANDOFF_COOKIE, secure=_SECURE)
 OIDC_COOKIE = auth_rules.cookie_name(auth_rules.OIDC_COOKIE, secure=_SECURE)
 
 
-def _navigate_away(url: str) -> rx.event.EventSpec:
-    """A full navigation to one of our HTTP routes (which set or clear the session cookie), not
-    a move between pages: the next page opens a new websocket that carries the new cookie."""
-    return rx.call_script(f"window.location.replace({json.dumps(url)})")
+def _navigate(url: str, *cookies: str, keep_history: bool = False) -> rx.event.EventSpec:
+    """A full navigation (to one of our HTTP routes, which set or clear the session cookie, or to
+    the identity provider), not a move between pages: the next page opens a new websocket that
+    carries the new cookies. ``cookies`` (``_cookie``) are set first."""
+    go = "assign" if keep_history else "replace"
+    return rx.call_script("; ".join([*cookies, f"window.location.{go}({json.dumps(url)})"]))
 
 
 def enter_with(handoff: auth_service.Handoff, next_path: str) -> rx.event.EventSpec:
     """To ``/api/auth/session``: this browser trades the hand-off for its session cookie. The
     binding goes in a strict same-site cookie for a minute (the route drops it); the code in the
     URL."""
-    query = f"code={quote(handoff.code, safe='')}&next={quote(_safe_next(next_path), safe='')}"
+    target = quote(auth_rules.safe_next(next_path), safe="")
+    query = f"code={quote(handoff.code, safe='')}&next={target}"
     binding = _cookie(
         HANDOFF_COOKIE,
         handoff.binding,
@@ -126,7 +128,7 @@ def enter_with(handoff: auth_service.Handoff, next_path: str) -> rx.event.EventS
     url = f"{auth_rules.HANDOFF_PATH}?{query}"
     # a Microsoft sign-in's binding has done its work (and would only travel with every page)
     done = _cookie(OIDC_COOKIE, "", path="/", seconds=0, same_site="lax")
-    return rx.call_script(f"{binding}; {done}; window.location.replace({json.dumps(url)})")
+    return _navigate(url, binding, done)
 
 
 def _cookie(name: str, value: str, *, path: str, seconds: int, same_site: str) -> str:
@@ -148,15 +150,16 @@ def to_provider(started: Any) -> rx.event.EventSpec:
         seconds=ATTEMPT_MINUTES * 60,
         same_site="lax",
     )
-    return rx.call_script(f"{binding}; window.location.assign({json.dumps(started.url)})")
+    return _navigate(started.url, binding, keep_history=True)
 
 
 def leave(next_path: str = "") -> rx.event.EventSpec:
     """To ``/api/auth/signed-out``: the cookie's session is ended and the cookie cleared, then
     sign-in (and on to ``next_path`` after signing in again)."""
-    if next_path and _safe_next(next_path) != "/":
-        return _navigate_away(f"/api/auth/signed-out?next={quote(_safe_next(next_path), safe='')}")
-    return _navigate_away("/api/auth/signed-out")
+    target = auth_rules.safe_next(next_path)
+    if target != "/":
+        return _navigate(f"/api/auth/signed-out?next={quote(target, safe='')}")
+    return _navigate("/api/auth/signed-out")
 
 
 class AppState(rx.State):
@@ -217,15 +220,19 @@ class AppState(rx.State):
         self.user_email = principal.email
         self.user_role = principal.role.value
 
+    def _cookie_token(self) -> str:
+        """The session token in the cookie the websocket's handshake carried ('' if none)."""
+        return auth_rules.cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+
     def _session_token(self) -> str:
         """The session token the browser's cookie carries ('' if none, or one found ended)."""
-        token = auth_rules.cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+        token = self._cookie_token()
         return "" if token == self._dead_token else token
 
     def _forget_token(self) -> None:
         """This tab stops using the cookie's token (ended, or signed out): until a new sign-in
         brings another, the pages act as if there were none."""
-        token = auth_rules.cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+        token = self._cookie_token()
         if token and token != self._dead_token:
             self._dead_token = token
 
@@ -287,7 +294,7 @@ class AppState(rx.State):
 
     def _cookie_ended(self) -> bool:
         """The browser's cookie carries a session token this tab found ended."""
-        token = auth_rules.cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+        token = self._cookie_token()
         return bool(token) and token == self._dead_token
 
     @contextmanager
@@ -339,7 +346,7 @@ class AppState(rx.State):
             self.auth_checked = True
             return None
         if principal is not None:
-            return rx.redirect(_safe_next(self.router.url.query_parameters.get("next")))
+            return rx.redirect(auth_rules.safe_next(self.router.url.query_parameters.get("next")))
         if self.router.url.query_parameters.get("handoff"):
             self._notify("auth.handoff_late")
         return None
@@ -381,15 +388,15 @@ class AppState(rx.State):
     def _lang_cookie_script(self) -> rx.event.EventSpec:
         """The language cookie, for this browser's next visits (not a secret: a page may read
         it; the server reads it from the next websocket handshake)."""
-        parts = [
-            f"{auth_rules.LANG_COOKIE}={self.locale}",
-            "path=/",
-            f"max-age={365 * 24 * 3600}",
-            "samesite=lax",
-        ]
-        if _settings.secure_cookies:
-            parts.append("secure")
-        return rx.call_script(f"document.cookie = {json.dumps('; '.join(parts))}")
+        return rx.call_script(
+            _cookie(
+                auth_rules.LANG_COOKIE,
+                self.locale,
+                path="/",
+                seconds=365 * 24 * 3600,
+                same_site="lax",
+            )
+        )
 
     @rx.event
     def sign_out(self) -> rx.event.EventSpec:
@@ -458,7 +465,8 @@ class SignInState(AppState):
         try:
             with session_scope() as session:
                 started = oidc.begin(
-                    session, next_path=_safe_next(self.router.url.query_parameters.get("next"))
+                    session,
+                    next_path=auth_rules.safe_next(self.router.url.query_parameters.get("next")),
                 )
         except AuthError as exc:
             self.error = self._error_text(exc)

@@ -12,19 +12,18 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from certportal.api.health import build_api
 from certportal.api.session import LATE
 from certportal.auth import rules
 from certportal.auth import service as auth_service
-from certportal.auth.models import LoginSession
 from certportal.auth.rules import SESSION_COOKIE
 from certportal.clock import utcnow
 from certportal.errors import AuthError
 from certportal.settings import get_settings
-from tests.conftest import make_user
+from tests.conftest import fresh_row, make_user
 
 PASSWORD = "correct horse battery"
 
@@ -191,13 +190,7 @@ def test_signing_out_in_a_page_ends_the_session_the_cookie_carries(
 
 
 def _last_seen(engine: Engine, token: str) -> object:
-    with Session(engine) as s:
-        row = s.exec(
-            select(LoginSession).where(
-                LoginSession.token_hash == auth_service.session_token_hash(token)
-            )
-        ).one()
-        return row.last_seen_at
+    return fresh_row(engine, token).last_seen_at
 
 
 def test_the_cookie_header_is_read_strictly() -> None:

@@ -19,7 +19,7 @@ from certportal.clock import utcnow
 from certportal.errors import AuthError, Conflict, InvalidInput, PermissionDenied
 from certportal.settings import get_settings
 from certportal.teams import service as teams
-from tests.conftest import make_user
+from tests.conftest import fresh_row, make_user
 
 from .helpers import PASSWORD, T0, audit_actions, audit_entries, count, user_count
 
@@ -31,18 +31,6 @@ def sign_up(session: Session, email: str, **kwargs: object) -> auth_service.Sign
     params: dict[str, object] = {"display_name": "New Person", "password": PASSWORD, "now": T0}
     params.update(kwargs)
     return auth_service.sign_up(session, email=email, **params)  # type: ignore[arg-type]
-
-
-def fresh_row(engine: Engine, token: str) -> LoginSession:
-    """The stored session, read through a new database session (not the identity map)."""
-    with Session(engine) as other:
-        row = other.exec(
-            select(LoginSession).where(
-                LoginSession.token_hash == auth_service.session_token_hash(token)
-            )
-        ).one()
-        other.expunge(row)
-        return row
 
 
 # --- sign-up ------------------------------------------------------------------------------

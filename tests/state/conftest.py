@@ -138,6 +138,15 @@ def use_cookies(state: State, cookie: str) -> None:
     state.router = _browser(path, router.headers.accept_language or "en-US,en;q=0.9", cookie)
 
 
+def signed_in_on(root: State, session: Session, cls: type[AppState], email: str, path: str) -> Any:
+    """``cls``'s state for a browser signed in as ``email`` (an existing account) on ``path``."""
+    state = sub(root, cls)
+    use_session(state, token_for(session, email))
+    session.commit()
+    on_page(root, path)
+    return state
+
+
 def use_session(state: State, token: str) -> None:
     """The browser's session cookie holds ``token`` ('' = no cookie)."""
     use_cookies(state, f"{SESSION_COOKIE}={token}" if token else "")

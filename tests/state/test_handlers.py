@@ -15,7 +15,8 @@ from certportal.auth import service as auth_service
 from certportal.auth.models import SignInFailure, User
 from certportal.auth.policy import Role
 from certportal.auth.rules import HANDOFF_COOKIE
-from certportal.auth.state import AppState, SignInState, SignUpState, _safe_next
+from certportal.auth.rules import safe_next as _safe_next
+from certportal.auth.state import AppState, SignInState, SignUpState
 from certportal.errors import AuthError
 from certportal.teams.models import Team
 from certportal.teams.state import PeopleState, TeamsAdminState

@@ -34,6 +34,7 @@ from tests.state.conftest import (
     redirect_target,
     run,
     run_async,
+    signed_in_on,
     sub,
     token_for,
     use_session,
@@ -69,10 +70,7 @@ def test_a_page_load_with_a_revoked_session_says_so_and_loads_nothing(
     root: State, session: Session
 ) -> None:
     make_user(session, "person@example.com")
-    state = sub(root, CasesState)
-    use_session(state, token_for(session, "person@example.com"))
-    session.commit()
-    on_page(root, "/cases")
+    state = signed_in_on(root, session, CasesState, "person@example.com", "/cases")
     run(state.load())
     assert state.signed_in is True
     from certportal.auth import service as auth_service
@@ -87,10 +85,7 @@ def test_a_page_load_with_a_revoked_session_says_so_and_loads_nothing(
 
 def test_a_page_load_signs_the_person_in_by_itself(root: State, session: Session) -> None:
     make_user(session, "person@example.com")
-    state = sub(root, CredentialsState)
-    use_session(state, token_for(session, "person@example.com"))
-    session.commit()
-    on_page(root, "/credentials")
+    state = signed_in_on(root, session, CredentialsState, "person@example.com", "/credentials")
     assert run(state.load()) == []  # no guard event before it
     assert state.signed_in and state.auth_checked and state.loaded
 
@@ -100,10 +95,7 @@ def test_an_admin_page_load_refuses_a_member_and_loads_nothing(
 ) -> None:
     make_user(session, "member@example.com")
     make_user(session, "admin@example.com", role=Role.ADMIN)
-    state = sub(root, PeopleState)
-    use_session(state, token_for(session, "member@example.com"))
-    session.commit()
-    on_page(root, "/admin/people")
+    state = signed_in_on(root, session, PeopleState, "member@example.com", "/admin/people")
     assert run(state.load()) == []
     assert state.forbidden is True and state.people == []
     use_session(state, token_for(session, "admin@example.com"))
@@ -155,10 +147,7 @@ def test_a_page_load_checks_the_session_once_and_later_events_check_again(
     root: State, session: Session, calls: list[str]
 ) -> None:
     make_user(session, "person@example.com")
-    state = sub(root, CredentialsState)
-    use_session(state, token_for(session, "person@example.com"))
-    session.commit()
-    on_page(root, "/credentials")
+    state = signed_in_on(root, session, CredentialsState, "person@example.com", "/credentials")
     run(state.load())
     assert state.loaded and calls == ["authenticate"]  # the guard's; the load reuses it
     calls.clear()
