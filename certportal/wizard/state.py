@@ -338,9 +338,9 @@ class WizardState(AppState):
         if seen is None:
             return None
         try:
-            with self._statement() as session:
+            with self._statement() as connection:
                 quick = service.quick_answer(
-                    session,
+                    connection,
                     token=self._session_token(),
                     seen=seen,
                     question_id=question_id,
@@ -372,7 +372,11 @@ class WizardState(AppState):
         self.cert_filter = value[:100]
 
     def _answer(self, value: str) -> Iterator[rx.event.EventSpec | None]:
-        self.error = ""
+        # Only what changed is assigned: a var assigned (even to the same value) goes to the
+        # browser as a frame of its own before the redirect, and the question stays on screen
+        # until the next page's load replaces it (the form is keyed, so no value carries over).
+        if self.error:
+            self.error = ""
         question_id = self.question.id
 
         def act() -> service.RunContext:
@@ -397,7 +401,6 @@ class WizardState(AppState):
             walk = ctx.walk
         changing = self.changing or self.router.url.query_parameters.get("change") == "1"
         target = engine.next_step(walk, question_id, changing=changing)
-        self.view = ""
         yield rx.redirect(f"/wizard/{self.run_id}/{target}")
 
     @rx.event

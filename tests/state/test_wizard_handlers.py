@@ -63,6 +63,10 @@ def test_a_bad_date_keeps_what_was_typed(root: State, session: Session) -> None:
     assert state.error == "Enter a real date, for example 2024-03-15."
     assert state.question.value == "2024-02-31"
     assert state.busy is False
+    # corrected: the error goes, the answer is saved
+    events = run(state.submit({"answer": "2024-02-10"}))
+    assert state.error == ""
+    assert redirect_target(events) == f"/wizard/{run_row.id}/expires_on"
 
 
 def test_deleting_a_run_needs_the_confirmation_then_removes_only_mine(
@@ -148,11 +152,16 @@ def test_an_answer_on_an_unchanged_page_is_one_statement_and_goes_on(
     run(state.require_member())
     run(state.load())
     assert state.view == "question" and state.question.id == "certification"
+    root._clean()  # what the page's load sent
     statements.clear()
     events = run(state.submit({"answer": "AZ-104"}))
     assert redirect_target(events) == f"/wizard/{run_row.id}/earned_on"
     assert statements == [("UPDATE", True)]  # saved and authenticated at once
     assert state.busy is False  # nothing to wait for: no "saving" shown
+    # nothing the page shows changed: the redirect goes alone (a changed var, even to the same
+    # value, would be a frame of its own before it); the question stays until the next page's
+    assert root.get_delta() == {}
+    assert state.view == "question"
     session.expire_all()
     assert wizard.context(session, actor=person, run_id=run_row.id or 0).answers == {
         "certification": "AZ-104"
