@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, create_engine, text
@@ -96,12 +96,13 @@ _twins_lock = threading.Lock()
 
 
 def _unpinged(engine: Engine) -> Engine:
-    """The engine's twin whose pool does not ping a connection before handing it out (one round
-    trip saved), for :func:`statement_scope`: a connection found broken there costs only the
-    shortcut — its caller then goes the long way, through the pinging pool. A small pool,
-    disposed with the engine."""
+    """The engine's twin for :func:`statement_scope`: every connection in autocommit (set once
+    on the pool, not switched and reset on each checkout), without waiting for the disk flush
+    when ``WIZARD_ASYNC_COMMIT`` says so, and no ping before handing one out (one round trip
+    saved) — a connection found broken there costs only the shortcut: its caller then goes the
+    long way, through the pinging pool. A small pool, disposed with the engine."""
     if engine.dialect.name == "sqlite":
-        return engine  # nothing to ping
+        return engine  # nothing to ping (autocommit is set per connection)
     with _twins_lock:
         twin = _twins.get(engine)
         if twin is None:
@@ -109,22 +110,36 @@ def _unpinged(engine: Engine) -> Engine:
                 engine.url.render_as_string(hide_password=False),
                 pool_pre_ping=False,
                 pool_size=2,
+                isolation_level="AUTOCOMMIT",
             )
             event.listen(engine, "engine_disposed", lambda _engine: twin.dispose())
+            if get_settings().wizard_async_commit:
+                event.listen(twin, "connect", _commit_without_flush)
             _twins[engine] = twin
     return twin
 
 
+def _commit_without_flush(dbapi_connection: Any, _record: Any) -> None:
+    """PostgreSQL's asynchronous commit for this connection: a statement is done (and seen by
+    everyone) once it is in the server's write-ahead log buffer, which the server writes out
+    within a fraction of a second; only a crash of the server in between loses it — never
+    corrupts anything."""
+    dbapi_connection.execute("SET synchronous_commit = off")
+    dbapi_connection.commit()
+
+
 @contextmanager
-def statement_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session for one statement that is its own transaction (no BEGIN, no COMMIT: one round
-    trip). Only for a statement that is complete on its own, such as an UPDATE whose WHERE checks
-    everything it relies on; errors are converted as in :func:`session_scope`."""
+def statement_scope(engine: Engine | None = None) -> Iterator[Connection]:
+    """A connection for one statement that is its own transaction (no BEGIN, no COMMIT: one
+    round trip; no ORM session around it). Only for a Core statement that is complete on its
+    own, such as an UPDATE whose WHERE checks everything it relies on, and whose loss in a crash
+    of the database server costs nothing but asking again (on PostgreSQL it does not wait for
+    the disk: see ``WIZARD_ASYNC_COMMIT``); errors are converted as in :func:`session_scope`."""
     try:
         with _unpinged(engine or get_engine()).connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT")
-            with Session(connection) as session:
-                yield session
+            if connection.dialect.name == "sqlite":
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+            yield connection
     except BaseException as exc:
         if _unreachable(exc):
             log.warning("database unreachable: %s", exc)

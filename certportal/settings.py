@@ -133,6 +133,14 @@ class Settings(BaseSettings):
         description="Folder of support-case attachments (kept outside the web root). Shared "
         "storage when workers run on several hosts; back it up together with the database.",
     )
+    wizard_async_commit: bool = Field(
+        default=True,
+        description="PostgreSQL only: a wizard answer is committed without waiting for it to "
+        "reach the disk (synchronous_commit off for that one statement; everything else "
+        "waits). Every answer is then a disk flush faster; a crash of the database server "
+        "itself (not of the app, not a restart) may lose the answers of its last moment, "
+        "which people are simply asked again. false: answers wait for the disk too.",
+    )
     expose_worker_id: bool = Field(
         default=False,
         description="Show the backend worker's process id in the page footer (for the "

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import reflex as rx
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from certportal.auth import rules as auth_rules
@@ -321,11 +322,11 @@ class AppState(rx.State):
         return principal, None
 
     @contextmanager
-    def _statement(self) -> Iterator[Session]:
-        """A database session for one statement that authenticates by itself (see
+    def _statement(self) -> Iterator[Connection]:
+        """A database connection for one statement that authenticates by itself (see
         ``db.statement_scope``): for the few hot events whose service does that."""
-        with statement_scope() as session:
-            yield session
+        with statement_scope() as connection:
+            yield connection
 
     def _on_auth_error(self) -> rx.event.EventSpec:
         self._forget_token()

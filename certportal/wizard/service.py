@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Table, Update, bindparam, update
+from sqlalchemy import Connection, Table, Update, bindparam, update
 from sqlmodel import Session, col, select
 
 from certportal.audit import service as audit
@@ -260,7 +260,7 @@ def _quick_update(*, locale_set: bool) -> Update:
 
 
 def quick_answer(
-    session: Session,
+    connection: Connection,
     *,
     token: str,
     seen: Seen,
@@ -290,22 +290,18 @@ def quick_answer(
         return None
     answers = {**before, question_id: clean}
     text = json.dumps(answers)
-    # straight to the connection: a Core statement, built once (its cache key is computed once)
-    saved = (
-        session.connection()
-        .execute(
-            _quick_update(locale_set=seen.locale is not None),
-            {
-                "run_id": seen.run_id,
-                "seen_answers": seen.answers,
-                "new_answers": text,
-                "certification_id": answers.get(bundle.linkage.certification_question, ""),
-                "updated_at": moment,
-                **auth_service.quiet_session_params(token, locale=seen.locale, now=moment),
-            },
-        )
-        .first()
-    )
+    # a Core statement, built once (its cache key is computed once)
+    saved = connection.execute(
+        _quick_update(locale_set=seen.locale is not None),
+        {
+            "run_id": seen.run_id,
+            "seen_answers": seen.answers,
+            "new_answers": text,
+            "certification_id": answers.get(bundle.linkage.certification_question, ""),
+            "updated_at": moment,
+            **auth_service.quiet_session_params(token, locale=seen.locale, now=moment),
+        },
+    ).first()
     if saved is None:
         return None
     return Quick(walk=engine.walk(bundle, answers, today=today), answers=text)

@@ -11,17 +11,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from certportal.auth import service as auth_service
 from certportal.auth.models import LoginSession, User
 from certportal.auth.policy import Principal
-from certportal.db import statement_scope
+from certportal.db import session_scope, statement_scope
 from certportal.demo.seed import SEED_STORY as SEED
+from certportal.settings import get_settings
 from certportal.wizard import service as wizard
 from certportal.wizard.models import DONE, WizardRun
-from tests.conftest import make_user
+from tests.conftest import POSTGRES_ONLY, make_user
 
 # 2026-11-23 10:00 in Japan: the day is the same where the person is and in UTC
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
@@ -109,6 +110,39 @@ def test_it_is_one_statement_without_begin_or_commit(
     assert statements == [("UPDATE", True)]
     # and it is committed: another connection sees it
     assert json.loads(stored(session, run.id).answers) == {"certification": "AZ-104"}
+
+
+def _synchronous_commit(connection: Connection) -> str:
+    return str(connection.exec_driver_sql("SHOW synchronous_commit").scalar())
+
+
+@pytest.mark.parametrize("db_url", POSTGRES_ONLY, indirect=True)
+def test_answers_do_not_wait_for_the_disk_and_nothing_else_changes(engine: Engine) -> None:
+    """PostgreSQL: the one-statement answer commits asynchronously (a crash of the server may
+    lose its last moment, never corrupt anything); every other write still waits for the disk."""
+    with statement_scope(engine) as connection:
+        assert _synchronous_commit(connection) == "off"
+    with session_scope(engine) as session:
+        assert _synchronous_commit(session.connection()) == "on"
+    with engine.connect() as connection:
+        assert _synchronous_commit(connection) == "on"
+
+
+@pytest.mark.parametrize("db_url", POSTGRES_ONLY, indirect=True)
+def test_answers_wait_for_the_disk_when_the_operator_says_so(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certportal.db import make_engine
+
+    monkeypatch.setenv("WIZARD_ASYNC_COMMIT", "false")
+    get_settings.cache_clear()
+    engine = make_engine(db_url)
+    try:
+        with statement_scope(engine) as connection:
+            assert _synchronous_commit(connection) == "on"
+    finally:
+        engine.dispose()
+        get_settings.cache_clear()
 
 
 def test_the_same_page_may_answer_again_with_what_it_saved(
