@@ -247,6 +247,18 @@ class WizardState(AppState):
         self.last_question = walk.path[-1] if walk.path else ""
         self.copied = ""
         self.form_key = f"{self.run_id}-{step}-{len(walk.used)}-{ctx.answers.get(step, '')}"
+        if (
+            step != RESULT
+            and step != CHECK
+            and ctx.bundle.linkage.question(step).kind == "certification"
+        ):
+            certs = _cert_rows(ctx.bundle)
+            if certs != self._certs:  # the page has them already: not sent again (about 25 KB)
+                self._certs = list(certs)
+        elif self._certs:
+            # only the certification question needs the list: every later event of the tab reads
+            # and writes this state (21 KB with it, 3 KB without)
+            self._certs = []
         if step == RESULT:
             self.view = "result"
             self.outcome = present.outcome_view(
@@ -267,10 +279,6 @@ class WizardState(AppState):
         self.back_href = f"/wizard/{self.run_id}/{previous}" if previous else "/wizard"
         if self.changing:
             self.back_href = f"/wizard/{self.run_id}/{CHECK}"
-        if ctx.bundle.linkage.question(step).kind == "certification":
-            certs = _cert_rows(ctx.bundle)
-            if certs != self._certs:  # the page has them already: not sent again (about 25 KB)
-                self._certs = list(certs)
 
     def _resolve(self, ctx: service.RunContext, step: str) -> str:
         """Which step to show for the URL: an unknown or out-of-order step lands on the first

@@ -278,6 +278,25 @@ def test_the_certification_list_is_sent_once_not_on_every_visit(
     assert "filtered_certs_rx_state_" not in root.get_delta().get(state.get_full_name(), {})
 
 
+def test_the_certification_list_leaves_the_state_with_its_question(
+    root: State, session: Session
+) -> None:
+    """Every event of the tab reads and writes the wizard's state: past the certification
+    question it no longer carries the list (nor the filtered copy the framework caches)."""
+    state = _on_the_certification_question(root, session)
+    with_list = len(state._serialize())
+    run(state.submit({"answer": "AZ-104"}))
+    on_page(root, f"/wizard/{state.run_id}/earned_on")
+    run(state.load())
+    assert state.view == "question" and state.question.id == "earned_on"
+    assert state._certs == [] and state.filtered_certs == []
+    assert len(state._serialize()) < with_list / 4
+    # back to it: the list comes again
+    on_page(root, f"/wizard/{state.run_id}/certification")
+    run(state.load())
+    assert len(state.filtered_certs) > 50
+
+
 def test_the_certification_list_is_sent_once_and_kept_cheap_to_read(
     root: State, session: Session
 ) -> None:
