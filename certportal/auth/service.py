@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
-from sqlalchemy import ScalarSelect, bindparam, delete, func, or_, update
+from sqlalchemy import Connection, ScalarSelect, bindparam, delete, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
@@ -283,6 +284,38 @@ def authenticate(session: Session, *, token: str, now: datetime | None = None) -
     if not token:
         raise AuthError("error.session_expired")
     found = session.execute(_authentication(), {"token_hash": session_token_hash(token)}).all()
+    principal, session_id = _session_principal(found, moment)
+    if session_id is not None:
+        session.execute(
+            update(LoginSession)
+            .where(col(LoginSession.id) == session_id)
+            .values(last_seen_at=moment)
+            .execution_options(synchronize_session=False)
+        )
+    return principal
+
+
+def quiet_authenticate(
+    connection: Connection, *, token: str, now: datetime | None = None
+) -> Principal | None:
+    """The principal behind a session token in one read that is its own transaction (meant for
+    :func:`db.statement_scope`: no BEGIN, no COMMIT, no ping), when the session is active and
+    needs no touch — the common case of a page load. Anything else (no token, unknown, ended,
+    due its "last seen" update) returns None: :func:`authenticate` then refuses or touches."""
+    if not token:
+        return None
+    moment = now or utcnow()
+    found = connection.execute(_authentication(), {"token_hash": session_token_hash(token)}).all()
+    try:
+        principal, touch = _session_principal(found, moment)
+    except AuthError:
+        return None
+    return principal if touch is None else None
+
+
+def _session_principal(found: Sequence[Any], moment: datetime) -> tuple[Principal, int | None]:
+    """The principal of the rows of :func:`_authentication`, and the session's id when it is due
+    its "last seen" update (else None); ``AuthError`` for a session that may not be used."""
     if not found:
         raise AuthError("error.session_expired")
     (session_id, created_at, last_seen_at, revoked_at, user_id, email, name, role, locale,
@@ -298,15 +331,9 @@ def authenticate(session: Session, *, token: str, now: datetime | None = None) -
     rules.require_active_session(status)
     if not active:
         raise AuthError("error.session_expired")
-    if rules.should_touch(last_seen_at=last_seen_at, now=moment, policy=policy):
-        session.execute(
-            update(LoginSession)
-            .where(col(LoginSession.id) == session_id)
-            .values(last_seen_at=moment)
-            .execution_options(synchronize_session=False)
-        )
+    touch = rules.should_touch(last_seen_at=last_seen_at, now=moment, policy=policy)
     teams = [(row[10], row[11]) for row in found if row[10] is not None]
-    return Principal(
+    principal = Principal(
         user_id=user_id,
         email=email,
         display_name=name,
@@ -315,6 +342,7 @@ def authenticate(session: Session, *, token: str, now: datetime | None = None) -
         led_team_ids=frozenset(t for t, r in teams if r == TeamRole.LEAD),
         member_team_ids=frozenset(t for t, r in teams if r == TeamRole.MEMBER),
     )
+    return principal, (session_id if touch else None)
 
 
 @cache

@@ -247,8 +247,10 @@ class AppState(rx.State):
         self.unavailable = False
         if had_token:
             try:
-                with session_scope() as session:
-                    principal = auth_service.authenticate(session, token=token)
+                principal = self._quiet_principal(token)
+                if principal is None:
+                    with session_scope() as session:
+                        principal = auth_service.authenticate(session, token=token)
             except AuthError:
                 principal = None
             except Unavailable:
@@ -267,6 +269,17 @@ class AppState(rx.State):
         self._apply_locale((principal.locale if principal else None) or self._browser_locale())
         self.auth_checked = True
         return principal
+
+    @staticmethod
+    def _quiet_principal(token: str) -> Principal | None:
+        """The common case of a page load in one read of its own (no ping, no BEGIN or COMMIT:
+        ``auth_service.quiet_authenticate``); None sends it the long way, which also says why
+        (an ended session, the database down) or records that the session was seen."""
+        try:
+            with statement_scope() as connection:
+                return auth_service.quiet_authenticate(connection, token=token)
+        except Unavailable:
+            return None  # perhaps only this pool's connection was broken: the long way pings
 
     def _browser_locale(self) -> str:
         """The language chosen in this tab or browser (cookie), else the one it asks for."""

@@ -16,6 +16,7 @@ from certportal.auth import service as auth_service
 from certportal.auth.models import LoginSession, SignInFailure, User
 from certportal.auth.policy import Principal, Role
 from certportal.clock import utcnow
+from certportal.db import statement_scope
 from certportal.errors import AuthError, Conflict, InvalidInput, PermissionDenied
 from certportal.settings import get_settings
 from certportal.teams import service as teams
@@ -400,6 +401,71 @@ def test_authenticate_absolute_expiry_even_when_active(
     with pytest.raises(AuthError) as info:
         auth_service.authenticate(session, token=signed.token, now=T0 + ABSOLUTE)
     assert info.value.key == "error.session_expired"
+
+
+# --- the one-read check of a page load (quiet_authenticate) --------------------------------
+
+
+def _quiet(engine: Engine, token: str, now: datetime) -> Principal | None:
+    with statement_scope(engine) as connection:
+        return auth_service.quiet_authenticate(connection, token=token, now=now)
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [
+        timedelta(0),
+        timedelta(seconds=30),
+        auth_service.session_policy().touch_every - timedelta(seconds=1),
+        auth_service.session_policy().touch_every,  # due its "last seen" update
+        IDLE - timedelta(seconds=1),
+        IDLE,
+        ABSOLUTE,
+    ],
+)
+def test_the_one_read_check_agrees_with_authenticate_or_leaves_it_the_decision(
+    engine: Engine,
+    session: Session,
+    signed: auth_service.SignedIn,
+    statements: list[tuple[str, bool]],
+    offset: timedelta,
+) -> None:
+    """It accepts only what authenticate accepts without writing, with the same principal;
+    anything else (refused, or due a touch) is None and nothing is written."""
+    moment = T0 + offset
+    before = fresh_row(engine, signed.token)
+    statements.clear()
+    quiet = _quiet(engine, signed.token, moment)
+    assert statements == [("SELECT", True)]  # one read, no BEGIN or COMMIT
+    assert fresh_row(engine, signed.token).last_seen_at == before.last_seen_at
+    touch_due = rules.should_touch(
+        last_seen_at=before.last_seen_at, now=moment, policy=auth_service.session_policy()
+    )
+    try:
+        full = auth_service.authenticate(session, token=signed.token, now=moment)
+    except AuthError:
+        full = None
+    session.rollback()
+    if full is None or touch_due:
+        assert quiet is None
+    else:
+        assert quiet == full == signed.principal
+
+
+def test_the_one_read_check_refuses_what_authenticate_refuses(
+    engine: Engine, session: Session, admin: Principal, signed: auth_service.SignedIn
+) -> None:
+    moment = T0 + timedelta(seconds=30)
+    assert _quiet(engine, signed.token, moment) == signed.principal
+    for token in ("", "not-a-real-token"):
+        assert _quiet(engine, token, moment) is None
+    teams.set_active(session, actor=admin, user_id=signed.principal.user_id, active=False)
+    session.commit()
+    assert _quiet(engine, signed.token, moment) is None
+    teams.set_active(session, actor=admin, user_id=signed.principal.user_id, active=True)
+    auth_service.sign_out(session, token=signed.token, now=moment)
+    session.commit()
+    assert _quiet(engine, signed.token, moment) is None
 
 
 def test_authenticate_refuses_deactivated_user(

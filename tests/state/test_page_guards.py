@@ -10,6 +10,7 @@ is signed out.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import pytest
 from reflex.state import State
@@ -133,13 +134,14 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from certportal.auth import service as auth_service
 
     seen: list[str] = []
-    real = auth_service.authenticate
+    for name in ("authenticate", "quiet_authenticate"):  # the one read, or the long way
+        real = getattr(auth_service, name)
 
-    def counted(*args: object, **kwargs: object) -> object:
-        seen.append("authenticate")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        def counted(*args: object, _real: Any = real, **kwargs: object) -> object:
+            seen.append("authenticate")
+            return _real(*args, **kwargs)
 
-    monkeypatch.setattr(auth_service, "authenticate", counted)
+        monkeypatch.setattr(auth_service, name, counted)
     return seen
 
 
@@ -154,6 +156,21 @@ def test_a_page_load_checks_the_session_once_and_later_events_check_again(
     with state._acting() as (_, actor):  # any later event authenticates by itself
         assert actor.email == "person@example.com"
     assert calls == ["authenticate"]
+
+
+def test_a_page_loads_session_check_is_one_read_of_its_own(
+    root: State, session: Session, statements: list[tuple[str, bool]]
+) -> None:
+    """No BEGIN, no COMMIT, no "last seen" write while none is due: the first thing a page load
+    sends is the one authenticating SELECT, in autocommit."""
+    make_user(session, "person@example.com")
+    state = signed_in_on(root, session, CredentialsState, "person@example.com", "/credentials")
+    statements.clear()
+    run(state.load())
+    assert state.loaded
+    assert statements[0] == ("SELECT", True)
+    assert all(not autocommit for _, autocommit in statements[1:])  # the page's own reads
+    assert [verb for verb, _ in statements].count("UPDATE") == 0
 
 
 def test_the_home_page_fills_every_card_in_one_event_with_one_session_check(
