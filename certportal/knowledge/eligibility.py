@@ -49,50 +49,49 @@ def contributions(bundle: Bundle, certification_id: str, today: date) -> list[Co
     cert_until = _until(cert.points_until if cert else None, retired_grace)
     if cert_until is not None and cert_until < today:
         return found
-    for d in bundle.designations.designations:
-        for m in d.metrics:
-            ent, smb = m.tracks["enterprise"], m.tracks["smb"]
-            top = max(ent.max_points, smb.max_points)
-            for earning in m.earning:
-                if earning.certification != certification_id:
-                    continue
-                until = _until(earning.points_until, cert_until)
-                if until is not None and until < today:
-                    continue
-                found.append(
-                    Contribution(
-                        designation_id=d.id,
-                        designation=d.name,
-                        metric_id=m.id,
-                        metric=m.name,
-                        role="points",
-                        enterprise_points=ent.points_per_person,
-                        smb_points=smb.points_per_person,
-                        max_points=top,
-                        points_until=until,
-                        checked_on=m.checked_on(),
-                        source_url=m.sources[0].url,
-                    )
+    for d, m in bundle.designations.naming(certification_id):
+        ent, smb = m.tracks["enterprise"], m.tracks["smb"]
+        top = max(ent.max_points, smb.max_points)
+        for earning in m.earning:
+            if earning.certification != certification_id:
+                continue
+            until = _until(earning.points_until, cert_until)
+            if until is not None and until < today:
+                continue
+            found.append(
+                Contribution(
+                    designation_id=d.id,
+                    designation=d.name,
+                    metric_id=m.id,
+                    metric=m.name,
+                    role="points",
+                    enterprise_points=ent.points_per_person,
+                    smb_points=smb.points_per_person,
+                    max_points=top,
+                    points_until=until,
+                    checked_on=m.checked_on(),
+                    source_url=m.sources[0].url,
                 )
-            gate_ent = [g for g in ent.gates if certification_id in g.certifications]
-            gate_smb = [g for g in smb.gates if certification_id in g.certifications]
-            earns = any(f.designation_id == d.id and f.metric_id == m.id for f in found)
-            if (gate_ent or gate_smb) and not earns:
-                found.append(
-                    Contribution(
-                        designation_id=d.id,
-                        designation=d.name,
-                        metric_id=m.id,
-                        metric=m.name,
-                        role="gate",
-                        enterprise_points=max((g.points_per_person for g in gate_ent), default=0.0),
-                        smb_points=max((g.points_per_person for g in gate_smb), default=0.0),
-                        max_points=top,
-                        points_until=cert_until,
-                        checked_on=m.checked_on(),
-                        source_url=m.sources[0].url,
-                    )
+            )
+        gate_ent = [g for g in ent.gates if certification_id in g.certifications]
+        gate_smb = [g for g in smb.gates if certification_id in g.certifications]
+        earns = any(f.designation_id == d.id and f.metric_id == m.id for f in found)
+        if (gate_ent or gate_smb) and not earns:
+            found.append(
+                Contribution(
+                    designation_id=d.id,
+                    designation=d.name,
+                    metric_id=m.id,
+                    metric=m.name,
+                    role="gate",
+                    enterprise_points=max((g.points_per_person for g in gate_ent), default=0.0),
+                    smb_points=max((g.points_per_person for g in gate_smb), default=0.0),
+                    max_points=top,
+                    points_until=cert_until,
+                    checked_on=m.checked_on(),
+                    source_url=m.sources[0].url,
                 )
+            )
     found.sort(key=lambda c: (c.role != "points", c.designation_id, c.metric_id))
     return found
 

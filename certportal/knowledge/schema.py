@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -243,6 +243,24 @@ class Designations(_Strict):
     def _unique(self) -> Designations:
         _require_unique("designations", [d.id for d in self.designations])
         return self
+
+    def naming(self, certification_id: str) -> Sequence[tuple[Designation, Metric]]:
+        """The metrics that name this certification (to earn points, or as a gate), in document
+        order: "does it score?" is asked at every step of every diagnosis."""
+        return self._naming.get(certification_id, ())
+
+    @cached_property
+    def _naming(self) -> Mapping[str, tuple[tuple[Designation, Metric], ...]]:
+        index: dict[str, list[tuple[Designation, Metric]]] = {}
+        for d in self.designations:
+            for m in d.metrics:
+                named = {e.certification for e in m.earning}
+                for rule in m.tracks.values():
+                    for gate in rule.gates:
+                        named.update(gate.certifications)
+                for certification_id in named:
+                    index.setdefault(certification_id, []).append((d, m))
+        return {k: tuple(v) for k, v in index.items()}
 
 
 # --- linkage rules ---------------------------------------------------------------------------

@@ -213,3 +213,31 @@ def test_what_if_renewals_at_stake() -> None:
     people = [person(1, "MS-102", expires=soon), person(2, "MS-102", expires=date(2027, 9, 1))]
     ranked = what_if(BUNDLE, people, tracks={}, today=TODAY, actions={})
     assert [(w.person_id, w.action, w.gain) for w in ranked] == [(1, "renew", 7.5)]
+
+
+def test_does_it_score_looks_only_at_the_metrics_naming_the_certification() -> None:
+    """The by-certification index gives what a scan of every metric gives, for every
+    certification in the catalog and a few made-up ids, before and after end dates."""
+    from certportal.knowledge import eligibility
+
+    ids = [c.id for c in BUNDLE.catalog.certifications] + ["XX-000", ""]
+    named: dict[str, int] = {}
+    for d in BUNDLE.designations.designations:
+        for m in d.metrics:
+            gates = [g for t in m.tracks.values() for g in t.gates]
+            for cid in ids:
+                if any(e.certification == cid for e in m.earning) or any(
+                    cid in g.certifications for g in gates
+                ):
+                    named[cid] = named.get(cid, 0) + 1
+                    assert (d, m) in BUNDLE.designations.naming(cid)
+    for cid in ids:
+        assert len(BUNDLE.designations.naming(cid)) == named.get(cid, 0)
+        for day in (date(2024, 1, 1), TODAY, date(2031, 1, 1)):
+            found = eligibility.contributions(BUNDLE, cid, day)
+            assert eligibility.scores(BUNDLE, cid, day) == bool(found)
+            assert {(c.designation_id, c.metric_id) for c in found} <= {
+                (d.id, m.id) for d, m in BUNDLE.designations.naming(cid)
+            }
+    assert eligibility.scores(BUNDLE, "AZ-104", TODAY)
+    assert not eligibility.scores(BUNDLE, "AZ-900", TODAY)
