@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -195,8 +195,9 @@ def update(
     row = _own(session, actor, credential_id)
     if row.version != version:
         raise Conflict("credentials.error.changed_meanwhile")
-    _note_renewal(session, row, data, _today(actor, None))
-    _write(row, data, catalog(session))
+    cat = catalog(session)
+    _note_renewal(session, row, data, _today(actor, None), cat)
+    _write(row, data, cat)
     row.updated_at = utcnow()
     session.add(row)
     _flush_or_conflict(session, "credentials.error.changed_meanwhile")
@@ -223,10 +224,16 @@ def refresh_effective_expiry(session: Session) -> int:
     return changed
 
 
-def _note_renewal(session: Session, row: Credential, data: CredentialData, today: date) -> None:
+def _note_renewal(
+    session: Session,
+    row: Credential,
+    data: CredentialData,
+    today: date,
+    cat: Mapping[str, CatalogEntry],
+) -> None:
     """Keep a "renewed" event when a change moves the credential's expiry later (a renewal
-    entered by hand or seen on Learn): the current values alone no longer show it."""
-    cat = catalog(session)
+    entered by hand or seen on Learn): the current values alone no longer show it. ``cat``: the
+    catalog, read once by the caller (an import notes up to hundreds)."""
     before = rules.status_of(to_data(row), cat.get(row.certification_id), today).expires_on
     after = rules.status_of(data, cat.get(data.certification_id), today).expires_on
     if before is not None and after is not None and after > before and row.id is not None:
@@ -355,7 +362,7 @@ def apply_transcript(
     stamp = utcnow()
     for matched in preview.matched:
         row = mine[matched.existing.id]
-        _note_renewal(session, row, matched.data, day)
+        _note_renewal(session, row, matched.data, day, cat)
         _write(row, matched.data, cat)
         row.updated_at = stamp
         session.add(row)

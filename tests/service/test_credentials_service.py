@@ -4,6 +4,7 @@ CSV and the calendar feed."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import icalendar
 import pytest
@@ -270,6 +271,43 @@ def test_apply_saves_in_one_go_and_marks_learn_visibility(
     # personal data is not kept without the person's consent
     assert (imported.legal_name, imported.mcid, imported.contact_email) == ("", "", "")
     assert session.get(Credential, az104.id) is not None
+
+
+def test_an_import_reads_the_catalog_once_however_many_it_matches(
+    session: Session, member: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Importing again matches every credential: the knowledge base is read once for all of
+    them, not once per credential (it was 165 reads for a 200-certification transcript)."""
+    from certportal.knowledge import service as knowledge
+
+    for code, day in (("AZ-104", date(2026, 3, 1)), ("AZ-305", date(2026, 5, 2))):
+        service.create(session, actor=member, data=cred(code, day))
+    session.commit()
+    t = transcript(
+        learn(AZ104, date(2026, 3, 1), expires=date(2027, 3, 1)),
+        learn(AZ305, date(2026, 5, 2), expires=date(2028, 5, 2)),
+    )
+    reads: list[str] = []
+    real = knowledge.active
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append("active")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(knowledge, "active", counted)
+    preview = service.preview_transcript(session, actor=member, transcript=t, today=TODAY)
+    assert len(preview.matched) == 2
+    reads.clear()
+    service.apply_transcript(
+        session,
+        actor=member,
+        transcript=t,
+        share_id="again",
+        fingerprint=preview.fingerprint,
+        today=TODAY,
+    )
+    session.commit()
+    assert len(reads) <= 2  # the preview it repeats, and the rows it writes: not per credential
 
 
 def test_personal_data_kept_only_on_opt_in_and_can_be_forgotten(
