@@ -182,6 +182,13 @@ def use_english(page: Page) -> None:
     expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
 
 
+def use_japanese(page: Page) -> None:
+    """Switch the signed-in person's language to Japanese (another test may have left their
+    stored preference on English)."""
+    page.get_by_role("button", name="日本語").click()
+    expect(page.get_by_role("button", name="日本語")).to_have_attribute("aria-pressed", "true")
+
+
 HOME_URL = re.compile(r"^https?://[^/]+/$")
 
 

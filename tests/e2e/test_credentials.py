@@ -10,7 +10,7 @@ import httpx
 import icalendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DEMO, shot, sign_in, wait_home
+from tests.e2e.conftest import DEMO, shot, sign_in, use_japanese, wait_home
 from tests.e2e.server import RunningApp
 from tests.fakes.learn_server import FakeLearn
 
@@ -18,6 +18,7 @@ from tests.fakes.learn_server import FakeLearn
 def test_add_edit_filter_and_delete_in_japanese(page: Page) -> None:
     sign_in(page, "shota.watanabe" + DEMO)  # a member with an empty inventory
     wait_home(page)
+    use_japanese(page)  # the wizard's tests leave this person on English
     page.goto("/credentials")
     expect(page.locator("#cred-empty")).to_contain_text("まだ認定資格がありません")
 
