@@ -207,19 +207,25 @@ class AppState(rx.State):
     def _error_text(self, exc: CertportalError) -> str:
         return self._tr(exc.key, **exc.params)
 
+    def _assign(self, **values: Any) -> None:
+        """Set these vars, leaving alone those that hold the value already: a var assigned even
+        to the same value counts as changed — it is sent to the page again and the computed vars
+        that read it are worked out again — and every page load sets the same few."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
     def _forget_user(self) -> None:
-        self.signed_in = False
-        self.user_id = 0
-        self.user_name = ""
-        self.user_email = ""
-        self.user_role = ""
+        self._assign(signed_in=False, user_id=0, user_name="", user_email="", user_role="")
 
     def _remember(self, principal: Principal) -> None:
-        self.signed_in = True
-        self.user_id = principal.user_id
-        self.user_name = principal.display_name
-        self.user_email = principal.email
-        self.user_role = principal.role.value
+        self._assign(
+            signed_in=True,
+            user_id=principal.user_id,
+            user_name=principal.display_name,
+            user_email=principal.email,
+            user_role=principal.role.value,
+        )
 
     def _cookie_token(self) -> str:
         """The session token in the cookie the websocket's handshake carried ('' if none)."""
@@ -244,7 +250,7 @@ class AppState(rx.State):
         principal: Principal | None = None
         token = self._session_token()
         had_token = bool(token)
-        self.unavailable = False
+        self._assign(unavailable=False)
         if had_token:
             try:
                 principal = self._quiet_principal(token)
@@ -267,7 +273,7 @@ class AppState(rx.State):
         else:
             self._remember(principal)
         self._apply_locale((principal.locale if principal else None) or self._browser_locale())
-        self.auth_checked = True
+        self._assign(auth_checked=True)
         return principal
 
     @staticmethod

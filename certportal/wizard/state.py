@@ -237,16 +237,19 @@ class WizardState(AppState):
 
     def _show(self, ctx: service.RunContext, step: str) -> None:
         walk = ctx.walk
-        self.run_id = ctx.run.id or 0
-        self.done = ctx.run.status == DONE
-        self.version_number = ctx.version.number
-        cert_q = ctx.bundle.linkage.certification_question
-        cert = walk.used.get(cert_q, "")
-        self.certification = present.certification_label(ctx.bundle, cert) if cert else {}
-        self.answers = present.answers_view(ctx.bundle, walk)
-        self.last_question = walk.path[-1] if walk.path else ""
-        self.copied = ""
-        self.form_key = f"{self.run_id}-{step}-{len(walk.used)}-{ctx.answers.get(step, '')}"
+        run_id = ctx.run.id or 0
+        cert = walk.used.get(ctx.bundle.linkage.certification_question, "")
+        # (only what changed is sent to the page again: see _assign)
+        self._assign(
+            run_id=run_id,
+            done=ctx.run.status == DONE,
+            version_number=ctx.version.number,
+            certification=present.certification_label(ctx.bundle, cert) if cert else {},
+            answers=present.answers_view(ctx.bundle, walk),
+            last_question=walk.path[-1] if walk.path else "",
+            copied="",
+            form_key=f"{run_id}-{step}-{len(walk.used)}-{ctx.answers.get(step, '')}",
+        )
         if (
             step != RESULT
             and step != CHECK
@@ -260,8 +263,7 @@ class WizardState(AppState):
             # and writes this state (21 KB with it, 3 KB without)
             self._certs = []
         if step == RESULT:
-            self.view = "result"
-            self.outcome = present.outcome_view(
+            outcome = present.outcome_view(
                 ctx.bundle,
                 walk,
                 identity=ctx.identity,
@@ -269,16 +271,18 @@ class WizardState(AppState):
                 today=ctx.today,
                 certification_number=ctx.certification_number,
             )
+            self._assign(view="result", outcome=outcome)
             return
         if step == CHECK:
-            self.view = "check"
+            self._assign(view="check")
             return
-        self.view = "question"
-        self.question = present.question_view(ctx.bundle, walk, step, ctx.answers, ctx.suggestions)
         previous = walk.previous(step)
-        self.back_href = f"/wizard/{self.run_id}/{previous}" if previous else "/wizard"
-        if self.changing:
-            self.back_href = f"/wizard/{self.run_id}/{CHECK}"
+        back = f"/wizard/{run_id}/{previous}" if previous else "/wizard"
+        self._assign(
+            view="question",
+            question=present.question_view(ctx.bundle, walk, step, ctx.answers, ctx.suggestions),
+            back_href=f"/wizard/{run_id}/{CHECK}" if self.changing else back,
+        )
 
     def _resolve(self, ctx: service.RunContext, step: str) -> str:
         """Which step to show for the URL: an unknown or out-of-order step lands on the first
@@ -297,11 +301,13 @@ class WizardState(AppState):
         principal, elsewhere = self._guard_in_load()
         if principal is None:
             return elsewhere
-        self.error = ""
-        self.busy = False
-        if self.cert_filter:  # (setting it, even to the same value, would resend the list)
-            self.cert_filter = ""
-        self.changing = self.router.url.query_parameters.get("change") == "1"
+        # (setting the search box even to the same value would send the list again)
+        self._assign(
+            error="",
+            busy=False,
+            cert_filter="",
+            changing=self.router.url.query_parameters.get("change") == "1",
+        )
         run_id, step = self._target()
         self._remember_seen(None)
         try:

@@ -297,6 +297,27 @@ def test_the_certification_list_leaves_the_state_with_its_question(
     assert len(state.filtered_certs) > 50
 
 
+def test_a_page_load_sends_only_what_changed(root: State, session: Session) -> None:
+    """The same question opened again sends nothing of the wizard's or the person's again; the
+    next question sends what differs (the question, its form, the answers so far)."""
+    state = _on_the_certification_question(root, session)
+    app = sub(root, AppState)
+    assert app.signed_in and state.view == "question"
+    root._clean()
+    run(state.load())
+    delta = root.get_delta()
+    assert delta.get(app.get_full_name(), {}) == {}
+    assert delta.get(state.get_full_name(), {}) == {}
+    run(state.submit({"answer": "AZ-104"}))
+    root._clean()
+    on_page(root, f"/wizard/{state.run_id}/earned_on")
+    run(state.load())
+    sent = set(root.get_delta().get(state.get_full_name(), {}))
+    assert {"question_rx_state_", "form_key_rx_state_", "answers_rx_state_"} <= sent
+    assert not sent & {"run_id_rx_state_", "view_rx_state_", "error_rx_state_", "busy_rx_state_"}
+    assert root.get_delta().get(app.get_full_name(), {}) == {}
+
+
 def test_the_certification_list_is_sent_once_and_kept_cheap_to_read(
     root: State, session: Session
 ) -> None:
