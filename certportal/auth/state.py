@@ -19,13 +19,12 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import reflex as rx
-from sqlalchemy import Connection
 from sqlmodel import Session
 
 from certportal.auth import rules as auth_rules
 from certportal.auth import service as auth_service
 from certportal.auth.policy import Principal
-from certportal.db import session_scope, statement_scope
+from certportal.db import Connection, session_scope, statement_scope
 from certportal.errors import AuthError, CertportalError, Unavailable
 from certportal.i18n.catalog import (
     locale_from_accept_language,
