@@ -41,7 +41,8 @@ _CACHE_MAX = 32
 
 # Versions read for their bundle leave the documents behind: the bundle comes from the cache by
 # the version's digest, and the documents are read (lazily) only when it is not there yet.
-_LIGHT = (
+# a version without its documents (about 200 KB): found in the parsed-bundle cache by its digest
+LIGHT = (
     defer(KnowledgeVersion.catalog_text),  # type: ignore[arg-type]
     defer(KnowledgeVersion.designations_text),  # type: ignore[arg-type]
     defer(KnowledgeVersion.linkage_text),  # type: ignore[arg-type]
@@ -79,7 +80,7 @@ def _bundle_of(version: KnowledgeVersion) -> Bundle:
 def ensure_initial(session: Session) -> KnowledgeVersion:
     """The active version; on an empty database, version 1 from the shipped documents."""
     active = session.exec(
-        select(KnowledgeVersion).where(col(KnowledgeVersion.is_active)).options(*_LIGHT)
+        select(KnowledgeVersion).where(col(KnowledgeVersion.is_active)).options(*LIGHT)
     ).first()
     if active is not None:
         return active
@@ -134,7 +135,7 @@ def active(session: Session) -> tuple[KnowledgeVersion, Bundle]:
 
 def version_bundle(session: Session, version_id: int) -> tuple[KnowledgeVersion, Bundle]:
     """A given version (a wizard run's), read-only; everyone may read the knowledge base."""
-    version = session.get(KnowledgeVersion, version_id, options=_LIGHT)
+    version = session.get(KnowledgeVersion, version_id, options=LIGHT)
     if version is None:
         raise NotFound("knowledge.error.no_version")
     return version, _bundle_of(version)

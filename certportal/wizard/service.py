@@ -101,6 +101,57 @@ def context(
     )
 
 
+def quick_context(
+    connection: Connection, *, actor: Principal, run_id: int, today: date | None = None
+) -> RunContext | None:
+    """What :func:`context` gives, in one read on a connection of its own (meant for
+    :func:`db.statement_scope`: no ping, no BEGIN or COMMIT) — the run, its knowledge version,
+    my identity map and the credential the run is about, joined — when the version's documents
+    are parsed in this process already. Otherwise (not my run, no such run, a version not parsed
+    here) None: :func:`context` then says why, or reads and parses the documents."""
+    from certportal.credentials.models import Credential
+    from certportal.identity.models import IdentityMap
+
+    with Session(connection) as session:
+        found = session.exec(
+            select(WizardRun, KnowledgeVersion, IdentityMap, Credential)
+            .join(KnowledgeVersion, col(KnowledgeVersion.id) == col(WizardRun.knowledge_version_id))
+            .outerjoin(IdentityMap, col(IdentityMap.user_id) == col(WizardRun.user_id))
+            .outerjoin(
+                Credential,
+                (col(Credential.id) == col(WizardRun.credential_id))
+                & (col(Credential.user_id) == col(WizardRun.user_id)),
+            )
+            .where(col(WizardRun.id) == run_id, col(WizardRun.user_id) == actor.user_id)
+            .options(*knowledge.LIGHT)
+        ).first()
+    if found is None:
+        return None
+    run, version, identity_row, credential = found
+    bundle = knowledge.cached_bundle(version.content_digest)
+    if bundle is None:
+        return None
+    answers = _answers(run)
+    locale = actor.locale or "ja"
+    when = _today(run, today or local_today(locale), locale)
+    identity = (
+        identity_service.to_identity(identity_row)
+        if identity_row is not None
+        else Identity(work_account=actor.email)
+    )
+    return RunContext(
+        run=run,
+        version=version,
+        bundle=bundle,
+        answers=answers,
+        walk=engine.walk(bundle, answers, today=when),
+        identity=identity,
+        certification_number=credential.certification_number if credential is not None else "",
+        suggestions=suggestions(identity),
+        today=when,
+    )
+
+
 def _from_credential(
     session: Session, actor: Principal, credential_id: int
 ) -> tuple[str, dict[str, str]]:

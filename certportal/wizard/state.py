@@ -310,25 +310,36 @@ class WizardState(AppState):
         )
         run_id, step = self._target()
         self._remember_seen(None)
-        try:
-            with self._acting_as(principal) as (session, actor):
-                ctx = service.context(session, actor=actor, run_id=run_id)
-        except AuthError:
-            return self._on_auth_error()
-        except Unavailable:
-            self.unavailable = True  # the page says the database cannot be reached
-            return None
-        except (CertportalError, KnowledgeError):
-            # not mine, gone, or pinned to a knowledge version this app can no longer read
-            self.view = "missing"
-            return None
+        ctx = self._quick_context(principal, run_id)
+        if ctx is None:
+            try:
+                with self._acting_as(principal) as (session, actor):
+                    ctx = service.context(session, actor=actor, run_id=run_id)
+            except AuthError:
+                return self._on_auth_error()
+            except Unavailable:
+                self.unavailable = True  # the page says the database cannot be reached
+                return None
+            except (CertportalError, KnowledgeError):
+                # not mine, gone, or pinned to a knowledge version this app can no longer read
+                self.view = "missing"
+                return None
         target = self._resolve(ctx, step)
         if target != step:
             return rx.redirect(f"/wizard/{run_id}/{target}", replace=True)
         self._show(ctx, target)
         if self.view == "question":
-            self._remember_seen(service.seen(ctx, actor))
+            self._remember_seen(service.seen(ctx, principal))
         return None
+
+    def _quick_context(self, principal: Principal, run_id: int) -> service.RunContext | None:
+        """The page's run in one read of its own (``service.quick_context``); None: the long
+        way, which also says what is wrong (not mine, gone, the database down)."""
+        try:
+            with self._statement() as connection:
+                return service.quick_context(connection, actor=principal, run_id=run_id)
+        except Unavailable:
+            return None  # perhaps only this pool's connection was broken: the long way pings
 
     def _remember_seen(self, seen: service.Seen | None) -> None:
         self._seen_run = seen.run_id if seen else 0

@@ -229,3 +229,81 @@ def test_anything_not_as_the_page_saw_it_changes_nothing(
     assert quick(engine, token, seen, question, value, now) is None
     after = stored(session, run.id or 0)
     assert (after.answers, after.updated_at) == (answers, updated)
+
+
+# --- a wizard page's context in one read (quick_context) -------------------------------------
+
+
+def _read(engine: Engine, person: Principal, run_id: int) -> wizard.RunContext | None:
+    with statement_scope(engine) as connection:
+        return wizard.quick_context(connection, actor=person, run_id=run_id, today=NOW.date())
+
+
+def test_a_pages_context_in_one_read_is_the_long_ways_at_every_step(
+    engine: Engine, session: Session, person: Principal, statements: list[tuple[str, bool]]
+) -> None:
+    from certportal.credentials import service as credentials
+    from certportal.credentials.rules import CredentialData
+    from certportal.identity import service as identity
+
+    identity.save(
+        session,
+        actor=person,
+        form={"work_account": "person@example.com", "mcid": "987654321"},
+        version=0,
+    )
+    held = credentials.create(
+        session,
+        actor=person,
+        data=CredentialData(
+            certification_id="AZ-900",
+            earned_on=datetime(2024, 2, 10).date(),
+            certification_number="H-1",
+        ),
+    )
+    run = wizard.start(session, actor=person, credential_id=held.id)
+    session.commit()
+    assert run.id is not None
+    for question, value in [(None, None), *SEED.items()]:
+        if question is not None:
+            wizard.answer(session, actor=person, run_id=run.id, question_id=question, value=value)
+            session.commit()
+        long = wizard.context(session, actor=person, run_id=run.id, today=NOW.date())
+        session.commit()
+        statements.clear()
+        quick = _read(engine, person, run.id)
+        assert statements == [("SELECT", True)]  # one read, no BEGIN or COMMIT
+        assert quick is not None
+        assert (quick.walk, quick.answers, quick.identity, quick.suggestions) == (
+            long.walk,
+            long.answers,
+            long.identity,
+            long.suggestions,
+        )
+        assert quick.certification_number == long.certification_number == "H-1"
+        assert (quick.version.number, quick.version.content_digest) == (
+            long.version.number,
+            long.version.content_digest,
+        )
+        assert quick.run.id == run.id and quick.bundle is long.bundle
+        assert wizard.seen(quick, person) == wizard.seen(long, person)
+
+
+def test_a_pages_context_in_one_read_leaves_the_rest_to_the_long_way(
+    engine: Engine, session: Session, person: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certportal.knowledge import service as knowledge
+
+    other = make_user(session, "other@example.com")
+    mine = wizard.start(session, actor=person)
+    theirs = wizard.start(session, actor=other)
+    session.commit()
+    assert mine.id is not None and theirs.id is not None
+    wizard.context(session, actor=person, run_id=mine.id)  # parses the version here
+    session.commit()
+    assert _read(engine, person, mine.id) is not None
+    assert _read(engine, person, theirs.id) is None  # someone else's: "not found" the long way
+    assert _read(engine, person, 999_999) is None
+    # a version this process has not parsed: the long way reads the documents
+    monkeypatch.setattr(knowledge, "cached_bundle", lambda digest: None)
+    assert _read(engine, person, mine.id) is None

@@ -297,6 +297,18 @@ def test_the_certification_list_leaves_the_state_with_its_question(
     assert len(state.filtered_certs) > 50
 
 
+def test_a_wizard_page_load_is_two_reads_of_their_own(
+    root: State, session: Session, statements: list[tuple[str, bool]]
+) -> None:
+    """Opening a question again (its version parsed in this process): the session check and the
+    page's run, each one SELECT in autocommit — no ping, no BEGIN, no COMMIT."""
+    state = _on_the_certification_question(root, session)
+    statements.clear()
+    run(state.load())
+    assert state.view == "question" and state.question.id == "certification"
+    assert statements == [("SELECT", True), ("SELECT", True)]
+
+
 def test_a_page_load_sends_only_what_changed(root: State, session: Session) -> None:
     """The same question opened again sends nothing of the wizard's or the person's again; the
     next question sends what differs (the question, its form, the answers so far)."""
