@@ -37,6 +37,7 @@ from certportal.settings import get_settings
 _settings = get_settings()
 
 _S = TypeVar("_S", bound="AppState")
+_R = TypeVar("_R")
 
 # Who the running page_load authenticated, for the handler's own ``_acting()`` in the same
 # call: the session is checked once per page load, not twice. Set only while a page_load's
@@ -276,15 +277,21 @@ class AppState(rx.State):
         return principal
 
     @staticmethod
-    def _quiet_principal(token: str) -> Principal | None:
-        """The common case of a page load in one read of its own (no ping, no BEGIN or COMMIT:
-        ``auth_service.quiet_authenticate``); None sends it the long way, which also says why
-        (an ended session, the database down) or records that the session was seen."""
+    def _one_read(read: Callable[[Connection], _R | None]) -> _R | None:
+        """A read of its own on the statement pool (no ping, no BEGIN or COMMIT), for the common
+        case of a hot path; None sends the caller the long way, which also says what is wrong —
+        also when the database cannot be reached (perhaps only this pool's connection was
+        broken: the long way pings)."""
         try:
             with statement_scope() as connection:
-                return auth_service.quiet_authenticate(connection, token=token)
+                return read(connection)
         except Unavailable:
-            return None  # perhaps only this pool's connection was broken: the long way pings
+            return None
+
+    def _quiet_principal(self, token: str) -> Principal | None:
+        """The session check of a page load in one read (``auth_service.quiet_authenticate``);
+        None: the long way, which refuses or records that the session was seen."""
+        return self._one_read(lambda c: auth_service.quiet_authenticate(c, token=token))
 
     def _browser_locale(self) -> str:
         """The language chosen in this tab or browser (cookie), else the one it asks for."""

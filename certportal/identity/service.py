@@ -36,12 +36,15 @@ def to_identity(row: IdentityMap | None) -> rules.Identity:
     )
 
 
+def identity_of(row: IdentityMap | None, actor: Principal) -> rules.Identity:
+    """My identity map as read (``row``), or — never saved — pre-filled with my work e-mail."""
+    return to_identity(row) if row is not None else rules.Identity(work_account=actor.email)
+
+
 def get(session: Session, *, actor: Principal) -> tuple[rules.Identity, int]:
     """My identity map and its version (0 when never saved); pre-filled with my work e-mail."""
     row = _row(session, actor.user_id)
-    if row is None:
-        return rules.Identity(work_account=actor.email), 0
-    return to_identity(row), row.version
+    return identity_of(row, actor), (row.version if row is not None else 0)
 
 
 def save(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Connection, Table, Update, bindparam, update
 from sqlmodel import Session, col, select
@@ -84,10 +85,25 @@ def context(
 ) -> RunContext:
     run = _own(session, actor, run_id)
     version, bundle = knowledge.version_bundle(session, run.knowledge_version_id)
+    identity, _ = identity_service.get(session, actor=actor)
+    return _run_context(
+        run, version, bundle, actor, identity, _certification_number(session, run), today
+    )
+
+
+def _run_context(
+    run: WizardRun,
+    version: KnowledgeVersion,
+    bundle: Bundle,
+    actor: Principal,
+    identity: Identity,
+    certification_number: str,
+    today: date | None,
+) -> RunContext:
+    """The run as read, walked as of its day (a finished run: the day it was finished)."""
     answers = _answers(run)
     locale = actor.locale or "ja"
     when = _today(run, today or local_today(locale), locale)
-    identity, _ = identity_service.get(session, actor=actor)
     return RunContext(
         run=run,
         version=version,
@@ -95,7 +111,7 @@ def context(
         answers=answers,
         walk=engine.walk(bundle, answers, today=when),
         identity=identity,
-        certification_number=_certification_number(session, run),
+        certification_number=certification_number,
         suggestions=suggestions(identity),
         today=when,
     )
@@ -109,21 +125,9 @@ def quick_context(
     my identity map and the credential the run is about, joined — when the version's documents
     are parsed in this process already. Otherwise (not my run, no such run, a version not parsed
     here) None: :func:`context` then says why, or reads and parses the documents."""
-    from certportal.credentials.models import Credential
-    from certportal.identity.models import IdentityMap
-
     with Session(connection) as session:
         found = session.exec(
-            select(WizardRun, KnowledgeVersion, IdentityMap, Credential)
-            .join(KnowledgeVersion, col(KnowledgeVersion.id) == col(WizardRun.knowledge_version_id))
-            .outerjoin(IdentityMap, col(IdentityMap.user_id) == col(WizardRun.user_id))
-            .outerjoin(
-                Credential,
-                (col(Credential.id) == col(WizardRun.credential_id))
-                & (col(Credential.user_id) == col(WizardRun.user_id)),
-            )
-            .where(col(WizardRun.id) == run_id, col(WizardRun.user_id) == actor.user_id)
-            .options(*knowledge.LIGHT)
+            _page_read(), params={"run_id": run_id, "user_id": actor.user_id}
         ).first()
     if found is None:
         return None
@@ -131,24 +135,32 @@ def quick_context(
     bundle = knowledge.cached_bundle(version.content_digest)
     if bundle is None:
         return None
-    answers = _answers(run)
-    locale = actor.locale or "ja"
-    when = _today(run, today or local_today(locale), locale)
-    identity = (
-        identity_service.to_identity(identity_row)
-        if identity_row is not None
-        else Identity(work_account=actor.email)
-    )
-    return RunContext(
-        run=run,
-        version=version,
-        bundle=bundle,
-        answers=answers,
-        walk=engine.walk(bundle, answers, today=when),
-        identity=identity,
-        certification_number=credential.certification_number if credential is not None else "",
-        suggestions=suggestions(identity),
-        today=when,
+    number = credential.certification_number if credential is not None else ""
+    identity = identity_service.identity_of(identity_row, actor)
+    return _run_context(run, version, bundle, actor, identity, number, today)
+
+
+@cache
+def _page_read() -> Any:
+    """The one SELECT of :func:`quick_context` (bound parameters ``run_id`` and ``user_id``),
+    built once: every wizard page load runs it."""
+    from certportal.credentials.models import Credential
+    from certportal.identity.models import IdentityMap
+
+    return (
+        select(WizardRun, KnowledgeVersion, IdentityMap, Credential)
+        .join(KnowledgeVersion, col(KnowledgeVersion.id) == col(WizardRun.knowledge_version_id))
+        .outerjoin(IdentityMap, col(IdentityMap.user_id) == col(WizardRun.user_id))
+        .outerjoin(
+            Credential,
+            (col(Credential.id) == col(WizardRun.credential_id))
+            & (col(Credential.user_id) == col(WizardRun.user_id)),
+        )
+        .where(
+            col(WizardRun.id) == bindparam("run_id"),
+            col(WizardRun.user_id) == bindparam("user_id"),
+        )
+        .options(*knowledge.LIGHT)
     )
 
 

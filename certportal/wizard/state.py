@@ -333,13 +333,9 @@ class WizardState(AppState):
         return None
 
     def _quick_context(self, principal: Principal, run_id: int) -> service.RunContext | None:
-        """The page's run in one read of its own (``service.quick_context``); None: the long
-        way, which also says what is wrong (not mine, gone, the database down)."""
-        try:
-            with self._statement() as connection:
-                return service.quick_context(connection, actor=principal, run_id=run_id)
-        except Unavailable:
-            return None  # perhaps only this pool's connection was broken: the long way pings
+        """The page's run in one read (``service.quick_context``); None: the long way, which
+        also says what is wrong (not mine, gone, the database down)."""
+        return self._one_read(lambda c: service.quick_context(c, actor=principal, run_id=run_id))
 
     def _remember_seen(self, seen: service.Seen | None) -> None:
         self._seen_run = seen.run_id if seen else 0
