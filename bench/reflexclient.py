@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -67,6 +69,9 @@ class ReflexClient:
     session_token: str = ""
     accept_language: str = "en-US,en;q=0.9"
     tab: str = field(default_factory=lambda: str(uuid.uuid4()))
+    # the compiled page's per-state hashes (``compiled_state_hashes``): the browser sends them on
+    # its first connect only, and then gets only the vars that differ from the compiled defaults
+    hashes: list[str] | None = None
     path: str = "/"
     updates: asyncio.Queue[Update] = field(default_factory=asyncio.Queue)
     _ws: Any = None
@@ -112,10 +117,13 @@ class ReflexClient:
         opening = await asyncio.wait_for(self._ws.recv(), timeout)
         if not str(opening).startswith("0"):
             raise ConnectionError(f"unexpected Engine.IO opening: {opening!r}")
+        payload: dict[str, Any] = {}
+        if self.hashes:
+            payload["hashes"], self.hashes = self.hashes, None  # the first connect only
         boot = {
             "event": {
                 "name": HYDRATE,
-                "payload": {},
+                "payload": payload,
                 "router_data": self._router(path),
             }
         }
@@ -204,3 +212,13 @@ class ReflexClient:
     def drain(self) -> None:
         while not self.updates.empty():
             self.updates.get_nowait()
+
+
+def compiled_state_hashes(web_dir: Path) -> list[str]:
+    """The per-state hashes the built frontend in ``web_dir`` (``.web``) sends on its first
+    connect, read from the compiled ``utils/context.jsx`` the bundle was built from."""
+    text = (web_dir / "utils" / "context.jsx").read_text(encoding="utf-8")
+    found = re.search(r"export const initialStateHashes = (\[[^\]]*\])", text)
+    if found is None:
+        raise ValueError(f"no initialStateHashes in {web_dir}/utils/context.jsx")
+    return [str(h) for h in json.loads(found.group(1))]
