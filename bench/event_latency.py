@@ -14,8 +14,8 @@ clients that speak the browser's protocol (bench/reflexclient.py):
   question — as fast as the server answers);
 - 200 simultaneous sessions, each a person completing a diagnosis at a person's pace: arriving
   within the first 10 s, then reading each question and answering it in 2–8 s; opening the wizard,
-  four answers, confirming, the result page. All 200 are in the middle of their diagnosis at the
-  same time (one takes about half a minute). Every event's latency and every error counted.
+  four answers (the first saves the diagnosis), confirming, the result page. All 200 are in the
+  middle of their diagnosis at the same time (one takes about half a minute). Every event's latency and every error counted.
 
 Prints a table and the figures as JSON (``--json`` writes them to a file too).
 """
@@ -41,6 +41,7 @@ from bench import harness
 from bench.reflexclient import (
     APP,
     ReflexClient,
+    compiled_state_hashes,
     state_name,
 )
 
@@ -80,15 +81,17 @@ def form(value: str) -> dict[str, object]:
     return {"form": {"__reflex_form_data__": [["answer", value]]}}
 
 
-async def open_wizard(client: ReflexClient) -> int:
-    """/wizard/new starts a diagnosis and redirects to its first question."""
+async def open_wizard(client: ReflexClient) -> None:
+    """/wizard/new: a new diagnosis' first question (saved once answered), as a person arriving
+    opens it: a new connection on that page, until the page is hydrated with its question."""
     updates = await client.connect("/wizard/new/")
-    target = next((u.redirect() for u in updates if u.redirect()), None)
-    if target is None:
-        updates = await client.until(lambda u: u.redirect() is not None)
-        target = updates[-1].redirect()
-    assert target
-    await client.navigate(target)
+    view = next((u.value(WIZARD, "view") for u in updates if u.value(WIZARD, "view")), "")
+    if view != "question":
+        raise AssertionError(f"/wizard/new shows {view!r}")
+
+
+def run_of(target: str) -> int:
+    """The run id in a wizard URL (``/wizard/<run>/<step>``)."""
     return int(target.split("/")[2])
 
 
@@ -142,16 +145,20 @@ class Samples:
     errors: list[str] = field(default_factory=list)
 
 
-async def closed_loop(base_url: str, tokens: list[str], rounds: int) -> Samples:
+async def closed_loop(
+    base_url: str, tokens: list[str], rounds: int, hashes: list[str] | None = None
+) -> Samples:
     """Each client: probe, answer the first question, go back to it; as fast as answered."""
     samples = Samples()
     counter = iter(range(1, 10**9))
 
     async def one(token: str) -> None:
-        client = ReflexClient(base_url, session_token=token)
+        client = ReflexClient(base_url, session_token=token, hashes=hashes)
         try:
-            run_id = await open_wizard(client)
-            question = f"/wizard/{run_id}/certification"
+            await open_wizard(client)
+            _, target = await answer(client, "AZ-900")  # the first answer saves the diagnosis
+            question = f"/wizard/{run_of(target)}/certification"
+            await client.navigate(question)
             for _ in range(rounds):
                 samples.floor.append(await probe(client, next(counter)))
                 took, _ = await answer(client, "AZ-900")
@@ -174,7 +181,7 @@ class SessionRun:
     # a page change: the browser's one event ("page loaded"; it has no cookie or storage var to
     # send first), on which the framework chains the page's load and the hydrated flag
     pages: list[float] = field(default_factory=list)
-    openings: list[float] = field(default_factory=list)  # connect, start a diagnosis, its page
+    openings: list[float] = field(default_factory=list)  # connect on /wizard/new: its question
     # the floor under the same load: a probe sent by each person at a random moment of
     # every pause (while reading a question), so it meets the same queues as the steps
     floor: list[float] = field(default_factory=list)
@@ -182,7 +189,9 @@ class SessionRun:
     errors: list[str] = field(default_factory=list)
 
 
-async def diagnoses(base_url: str, tokens: list[str], seed: int = 7) -> SessionRun:
+async def diagnoses(
+    base_url: str, tokens: list[str], seed: int = 7, hashes: list[str] | None = None
+) -> SessionRun:
     """Every person completes a diagnosis, pausing like a person between steps."""
     result = SessionRun()
     rng = random.Random(seed)
@@ -192,7 +201,7 @@ async def diagnoses(base_url: str, tokens: list[str], seed: int = 7) -> SessionR
     numbers = iter(range(10**9, 2 * 10**9))
 
     async def person(token: str) -> None:
-        client = ReflexClient(base_url, session_token=token)
+        client = ReflexClient(base_url, session_token=token, hashes=hashes)
         pause_list, fractions = pauses[token], iter(probes_at[token])
 
         async def reading(pause: float) -> None:
@@ -206,14 +215,17 @@ async def diagnoses(base_url: str, tokens: list[str], seed: int = 7) -> SessionR
         try:
             await asyncio.sleep(arrivals[token])  # people do not all arrive in the same instant
             started = time.perf_counter()
-            run_id = await open_wizard(client)
+            await open_wizard(client)
             result.openings.append(time.perf_counter() - started)
             result.events.append(result.openings[-1])
+            run_id = 0
             for step, value in ANSWERS:
                 await reading(next(waits))
-                if client.path.rstrip("/").split("/")[-1] != step:
+                on = client.path.rstrip("/").split("/")[-1]
+                if (on == "new" and step != ANSWERS[0][0]) or (on != "new" and on != step):
                     raise AssertionError(f"expected step {step}, on {client.path}")
                 took, target = await answer(client, value)
+                run_id = run_id or run_of(target)
                 result.events.append(took)
                 result.answers.append(took)
                 started = time.perf_counter()
@@ -271,17 +283,19 @@ def run(workers: int | None, rounds_single: int, rounds_many: int, sessions: int
     harness.prepare_database(database_url)
     tokens = harness.signed_in_people(database_url, max(50, sessions))
     app = harness.start_scaled(workdir, database_url, workers=workers, redis_url=redis)
+    # what the built page sends on its first connect, so the server answers it as a browser's
+    hashes = compiled_state_hashes(harness.ROOT / ".web")
     try:
-        asyncio.run(closed_loop(app.url, tokens[:1], 20))  # warm up every code path once
+        asyncio.run(closed_loop(app.url, tokens[:1], 20, hashes))  # warm up every code path once
         host_before = _host_cpu()
-        single = asyncio.run(closed_loop(app.url, tokens[:1], rounds_single))
+        single = asyncio.run(closed_loop(app.url, tokens[:1], rounds_single, hashes))
         single_stolen = _steal_pct(host_before, _host_cpu())
-        many = asyncio.run(closed_loop(app.url, tokens[:50], rounds_many))
+        many = asyncio.run(closed_loop(app.url, tokens[:50], rounds_many, hashes))
         # where the two cores went during the 200 sessions: the server's workers, and this
         # process (the load generator, which shares the machine with them)
         server_before, own_before, wall_before = _server_cpu(app), time.process_time(), time.time()
         host_before = _host_cpu()
-        people = asyncio.run(diagnoses(app.url, tokens[:sessions]))
+        people = asyncio.run(diagnoses(app.url, tokens[:sessions], hashes=hashes))
         cpu = {
             "stolen_pct": _steal_pct(host_before, _host_cpu()),
             "wall_s": round(time.time() - wall_before, 1),

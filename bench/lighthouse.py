@@ -63,7 +63,8 @@ def start_browser(profile: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 
 def sign_in_and_start_a_diagnosis(app_url: str, port: int, locale: str) -> str:
-    """Sign in (the cookie stays in the profile); returns a wizard question page's path."""
+    """Sign in (the cookie stays in the profile), choose the language; returns a wizard question
+    page's path (a new diagnosis' first question: nothing is saved by opening it)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -78,9 +79,9 @@ def sign_in_and_start_a_diagnosis(app_url: str, port: int, locale: str) -> str:
         page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
         language = "English" if locale == "en" else "日本語"
         page.get_by_role("button", name=language).click()
-        page.goto(f"{app_url}/wizard/new")
-        page.wait_for_url(re.compile(r"/wizard/\d+/certification$"))
-        path = page.url.split(app_url, 1)[1]
+        page.goto(f"{app_url}/wizard/new")  # a new diagnosis: its first question
+        page.locator("#answer-cert").wait_for()
+        path = "/wizard/new"
         page.close()
         browser.close()  # disconnects; the browser and its profile stay
     return path

@@ -16,7 +16,6 @@ from certportal.wizard import present
 from certportal.wizard.state import (
     RunItem,
     WizardListState,
-    WizardStartState,
     WizardState,
 )
 
@@ -159,22 +158,6 @@ def wizard_list_page() -> rx.Component:
         ),
         spacing="4",
         width="100%",
-    )
-
-
-@page("/wizard/new", title="wizard.start", on_load=[WizardStartState.start])
-def wizard_new_page() -> rx.Component:
-    return rx.center(
-        rx.cond(
-            WizardStartState.error != "",
-            rx.vstack(
-                callout(WizardStartState.error, "red", "alert"),
-                rx.link(t("wizard.my_runs"), href="/wizard"),
-            ),
-            rx.spinner(size="3"),
-        ),
-        width="100%",
-        padding_top="10vh",
     )
 
 
@@ -745,17 +728,38 @@ def _missing() -> rx.Component:
     )
 
 
-@page(
-    "/wizard/[wrun]/[wstep]",
-    title="wizard.title",
-    on_load=[WizardState.load],
-)
-def wizard_page() -> rx.Component:
+def _refused() -> rx.Component:
+    return rx.vstack(
+        callout(WizardState.error, "red", "alert"),
+        rx.link(t("wizard.my_runs"), href="/wizard"),
+        style=styles.card,
+        max_width=NARROW,
+        id="run-refused",
+    )
+
+
+def _wizard() -> rx.Component:
     return rx.match(
         WizardState.view,
         ("question", _question()),
         ("check", _check()),
         ("result", _result()),
         ("missing", _missing()),
+        ("refused", _refused()),
         rx.center(rx.spinner(size="3"), width="100%", padding_top="10vh"),
     )
+
+
+@page("/wizard/new", title="wizard.start", on_load=[WizardState.load])
+def wizard_new_page() -> rx.Component:
+    """A new diagnosis: its first question, saved once answered."""
+    return _wizard()
+
+
+@page(
+    "/wizard/[wrun]/[wstep]",
+    title="wizard.title",
+    on_load=[WizardState.load],
+)
+def wizard_page() -> rx.Component:
+    return _wizard()

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, Update, bindparam, update
+from sqlalchemy import Connection, Table, Update, bindparam, outerjoin, update
 from sqlmodel import Session, col, select
 
 from certportal.audit import service as audit
@@ -164,14 +164,9 @@ def _page_read() -> Any:
     )
 
 
-def _from_credential(
-    session: Session, actor: Principal, credential_id: int
-) -> tuple[str, dict[str, str]]:
-    """What one of my credentials already answers: certification, dates, provider, Learn."""
-    from certportal.credentials import service as credentials
-
-    row = credentials.get(session, actor=actor, credential_id=credential_id)
-    data = credentials.to_data(row)
+def _credential_answers(data: Any) -> tuple[str, dict[str, str]]:
+    """What one of my credentials (its ``CredentialData``) already answers: certification,
+    dates, provider, Learn."""
     given = {
         "earned_on": data.earned_on.isoformat(),
         "provider": data.provider,
@@ -182,33 +177,21 @@ def _from_credential(
     return data.certification_id, given
 
 
-def start(
-    session: Session,
-    *,
-    actor: Principal,
-    certification_id: str | None = None,
-    credential_id: int | None = None,
-    today: date | None = None,
-) -> WizardRun:
-    """A new run on the active knowledge version. A certification can be passed in, which answers
-    the first question; or one of my credentials, which also answers what it knows (earned
-    date, provider, whether Learn shows it). Someone else's credential is "not found"."""
-    version, bundle = knowledge.active(session)
-    day = today or local_today(actor.locale or "ja")
+def _given_answers(
+    bundle: Bundle, day: date, certification_id: str | None, given: dict[str, str]
+) -> dict[str, str]:
+    """The answers a new diagnosis starts with: the certification passed in (refused if it is
+    not one), and what a credential knows where it is a valid answer (else the wizard asks)."""
     answers: dict[str, str] = {}
-    given: dict[str, str] = {}
-    if credential_id is not None:
-        certification_id, given = _from_credential(session, actor, credential_id)
-        certification_id = certification_id or None
+    linkage = bundle.linkage
     if certification_id:
-        question = bundle.linkage.certification_question
+        question = linkage.certification_question
         try:
             answers[question] = engine.validate_answer(
                 bundle, question, certification_id, today=day
             )
         except engine.AnswerError as exc:
             raise InvalidInput(exc.key, **exc.params) from None
-    linkage = bundle.linkage
     ids: dict[str, str | None] = {
         "earned_on": linkage.earned_on_question,
         "provider": linkage.provider_question,
@@ -224,17 +207,170 @@ def start(
             answers[qid] = engine.validate_answer(bundle, qid, value, today=day)
         except engine.AnswerError:
             continue  # "unknown" provider, an unusual date: the wizard asks instead
+    return answers
+
+
+def _draft_context(
+    version: KnowledgeVersion,
+    bundle: Bundle,
+    actor: Principal,
+    identity: Identity,
+    certification_id: str | None,
+    credential: Any,
+    today: date | None,
+) -> RunContext:
+    """A diagnosis not saved yet (its run has no id), with what it starts knowing."""
+    day = today or local_today(actor.locale or "ja")
+    given: dict[str, str] = {}
+    number = ""
+    if credential is not None:
+        from certportal.credentials import service as credentials
+
+        certification_id, given = _credential_answers(credentials.to_data(credential))
+        certification_id = certification_id or None
+        number = credential.certification_number
+    answers = _given_answers(bundle, day, certification_id, given)
     assert version.id is not None
     run = WizardRun(
         user_id=actor.user_id,
         knowledge_version_id=version.id,
         certification_id=answers.get(bundle.linkage.certification_question, ""),
-        credential_id=credential_id,
+        credential_id=credential.id if credential is not None else None,
         answers=json.dumps(answers),
     )
+    return _run_context(run, version, bundle, actor, identity, number, today)
+
+
+def draft(
+    session: Session,
+    *,
+    actor: Principal,
+    certification_id: str | None = None,
+    credential_id: int | None = None,
+    version_id: int | None = None,
+    today: date | None = None,
+) -> RunContext:
+    """A new diagnosis, not saved: nothing is written until its first answer (:func:`begin`),
+    so opening one and leaving leaves no empty run behind. It uses the active knowledge version
+    (or ``version_id``: the one its first question was shown with). A certification can be
+    passed in, which answers the first question; or one of my credentials, which also answers
+    what it knows (earned date, provider, whether Learn shows it). Someone else's credential is
+    "not found"; a certification that is not one is refused."""
+    from certportal.credentials import service as credentials
+
+    if version_id is None:
+        version, bundle = knowledge.active(session)
+    else:
+        version, bundle = knowledge.version_bundle(session, version_id)
+    credential = None
+    if credential_id is not None:
+        credential = credentials.get(session, actor=actor, credential_id=credential_id)
+    identity, _ = identity_service.get(session, actor=actor)
+    return _draft_context(version, bundle, actor, identity, certification_id, credential, today)
+
+
+def quick_draft(
+    connection: Connection,
+    *,
+    actor: Principal,
+    certification_id: str | None = None,
+    credential_id: int | None = None,
+    today: date | None = None,
+) -> RunContext | None:
+    """What :func:`draft` gives, in one read on a connection of its own (the active version, my
+    identity map and the credential, joined) when the version's documents are parsed in this
+    process already and nothing is wrong. Otherwise None: :func:`draft` then says why."""
+    with Session(connection) as session:
+        found = session.exec(
+            _draft_read(),
+            params={"user_id": actor.user_id, "credential_id": credential_id or 0},
+        ).first()
+    if found is None:
+        return None
+    version, identity_row, credential = found
+    bundle = knowledge.cached_bundle(version.content_digest)
+    if bundle is None or (credential_id is not None and credential is None):
+        return None
+    identity = identity_service.identity_of(identity_row, actor)
+    try:
+        return _draft_context(version, bundle, actor, identity, certification_id, credential, today)
+    except InvalidInput:
+        return None
+
+
+@cache
+def _draft_read() -> Any:
+    """The one SELECT of :func:`quick_draft` (bound ``user_id`` and ``credential_id``)."""
+    from certportal.credentials.models import Credential
+    from certportal.identity.models import IdentityMap
+
+    # the two joins do not name the version: the left side is given explicitly
+    joined = outerjoin(
+        outerjoin(
+            KnowledgeVersion,
+            IdentityMap,
+            col(IdentityMap.user_id) == bindparam("user_id"),
+        ),
+        Credential,
+        (col(Credential.id) == bindparam("credential_id"))
+        & (col(Credential.user_id) == bindparam("user_id")),
+    )
+    return (
+        select(KnowledgeVersion, IdentityMap, Credential)
+        .select_from(joined)
+        .where(col(KnowledgeVersion.is_active))
+        .options(*knowledge.LIGHT)
+    )
+
+
+def start(
+    session: Session,
+    *,
+    actor: Principal,
+    certification_id: str | None = None,
+    credential_id: int | None = None,
+    today: date | None = None,
+) -> WizardRun:
+    """A new run saved at once (:func:`draft`, stored): for a diagnosis that has nothing left
+    to ask, and for tests and scripts."""
+    run = draft(
+        session,
+        actor=actor,
+        certification_id=certification_id,
+        credential_id=credential_id,
+        today=today,
+    ).run
     session.add(run)
     session.flush()
     return run
+
+
+def begin(
+    session: Session,
+    *,
+    actor: Principal,
+    version_id: int | None,
+    question_id: str,
+    value: str,
+    certification_id: str | None = None,
+    credential_id: int | None = None,
+    today: date | None = None,
+) -> RunContext:
+    """The first answer of a diagnosis not saved yet (:func:`draft`, on the version its question
+    was shown with; None: the active one): the run is saved with it. A refused answer saves
+    nothing."""
+    ctx = draft(
+        session,
+        actor=actor,
+        certification_id=certification_id,
+        credential_id=credential_id,
+        version_id=version_id,
+        today=today,
+    )
+    ctx = _record(ctx, actor, question_id, value, today)
+    session.add(ctx.run)
+    session.flush()
+    return ctx
 
 
 def answer(
@@ -248,7 +384,18 @@ def answer(
 ) -> RunContext:
     """Record one answer. Only a question on the current path can be answered; changing an
     answer of a finished run reopens it (its result is given again on confirmation)."""
-    ctx = context(session, actor=actor, run_id=run_id, today=today)
+    ctx = _record(
+        context(session, actor=actor, run_id=run_id, today=today), actor, question_id, value, today
+    )
+    session.add(ctx.run)
+    session.flush()
+    return ctx
+
+
+def _record(
+    ctx: RunContext, actor: Principal, question_id: str, value: str, today: date | None
+) -> RunContext:
+    """The run with one more answer (checked: on the path, a valid value), walked again."""
     if question_id not in ctx.walk.path:
         raise InvalidInput("wizard.error.not_on_path")
     try:
@@ -266,8 +413,6 @@ def answer(
     run.answers = json.dumps(answers)
     run.certification_id = answers.get(ctx.bundle.linkage.certification_question, "")
     run.updated_at = utcnow()
-    session.add(run)
-    session.flush()
     # the same context with the new answers: nothing else it was built from has changed
     locale = actor.locale or "ja"
     when = _today(run, today or local_today(locale), locale)

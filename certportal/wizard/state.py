@@ -1,7 +1,8 @@
 """State for the wizard pages: my diagnoses, one question a page, check your answers, the result.
 Glue only: the engine decides, the service stores, :mod:`certportal.wizard.present` builds views.
 
-URLs: ``/wizard`` (my diagnoses), ``/wizard/new`` (start; ``?cert=AZ-104`` picks it),
+URLs: ``/wizard`` (my diagnoses), ``/wizard/new`` (a new diagnosis: its first question, saved
+only once answered; ``?cert=AZ-104`` or ``?credential=<id>`` answers what they know),
 ``/wizard/<run>/<question id>``, ``/wizard/<run>/check``, ``/wizard/<run>/result``.
 """
 
@@ -159,44 +160,12 @@ class WizardListState(AppState):
         return None
 
 
-class WizardStartState(AppState):
-    """``/wizard/new``: creates a run and goes to its first unanswered question."""
-
-    error: str = ""
-
-    @rx.event
-    @checks_session
-    def start(self) -> rx.event.EventSpec | None:
-        principal, elsewhere = self._guard_in_load()
-        if principal is None:
-            return elsewhere
-        self.error = ""
-        query = self.router.url.query_parameters
-        cert = query.get("cert") or None
-        credential = query.get("credential") or ""
-        try:
-            with self._acting_as(principal) as (session, actor):
-                run = service.start(
-                    session,
-                    actor=actor,
-                    certification_id=cert,
-                    credential_id=int(credential) if credential.isdigit() else None,
-                )
-                assert run.id is not None
-                ctx = service.context(session, actor=actor, run_id=run.id)
-        except AuthError:
-            return self._on_auth_error()
-        except CertportalError as exc:
-            self.error = self._error_text(exc)
-            return None
-        return rx.redirect(f"/wizard/{run.id}/{ctx.walk.current or CHECK}", replace=True)
-
-
 class WizardState(AppState):
-    """One run: a question, the check-your-answers summary, or the result."""
+    """One run: a question, the check-your-answers summary, or the result; or on
+    ``/wizard/new`` the first question of a diagnosis not saved yet (``run_id`` 0)."""
 
     run_id: int = 0
-    view: str = ""  # "question" | "check" | "result" | "missing"
+    view: str = ""  # "question" | "check" | "result" | "missing" | "refused" (error says why)
     question: present.QuestionView = present.QuestionView()
     answers: list[present.AnswerView] = []
     outcome: present.OutcomeView = present.OutcomeView()
@@ -217,6 +186,8 @@ class WizardState(AppState):
     _seen_answers: str = ""
     _seen_digest: str = ""
     _seen_locale: str = ""  # "" = the person has not chosen one (no locale is "")
+    # a diagnosis not saved yet: the knowledge version its first question was shown with
+    _draft_version: int = 0
     _certs: list[CertRow] = []
 
     @rx.var
@@ -308,8 +279,10 @@ class WizardState(AppState):
             cert_filter="",
             changing=self.router.url.query_parameters.get("change") == "1",
         )
-        run_id, step = self._target()
         self._remember_seen(None)
+        if self._on_new():
+            return self._load_draft(principal)
+        run_id, step = self._target()
         ctx = self._quick_context(principal, run_id)
         if ctx is None:
             try:
@@ -330,6 +303,55 @@ class WizardState(AppState):
         self._show(ctx, target)
         if self.view == "question":
             self._remember_seen(service.seen(ctx, principal))
+        return None
+
+    def _on_new(self) -> bool:
+        return [p for p in self.router.url.path.split("/") if p] == ["wizard", "new"]
+
+    def _start_query(self) -> tuple[str | None, int | None]:
+        """``/wizard/new``'s certification or credential (``?cert=``, ``?credential=``)."""
+        query = self.router.url.query_parameters
+        credential = query.get("credential") or ""
+        return (
+            (query.get("cert") or None),
+            int(credential) if credential.isdigit() and len(credential) < 12 else None,
+        )
+
+    def _load_draft(self, principal: Principal) -> rx.event.EventSpec | None:
+        """``/wizard/new``: the first question still to ask, nothing saved yet (one read)."""
+        cert, credential = self._start_query()
+        ctx = self._one_read(
+            lambda c: service.quick_draft(
+                c, actor=principal, certification_id=cert, credential_id=credential
+            )
+        )
+        try:
+            if ctx is None:
+                with self._acting_as(principal) as (session, actor):
+                    ctx = service.draft(
+                        session, actor=actor, certification_id=cert, credential_id=credential
+                    )
+            if ctx.walk.current is None:
+                # everything is known already (a credential): saved now, to check the answers
+                with self._acting_as(principal) as (session, actor):
+                    run = service.start(
+                        session, actor=actor, certification_id=cert, credential_id=credential
+                    )
+                return rx.redirect(f"/wizard/{run.id}/{CHECK}", replace=True)
+        except AuthError:
+            return self._on_auth_error()
+        except Unavailable:
+            self.unavailable = True
+            return None
+        except CertportalError as exc:
+            self._assign(view="refused", error=self._error_text(exc), run_id=0)
+            return None
+        except KnowledgeError:
+            self._assign(view="missing", run_id=0)
+            return None
+        self._draft_version = ctx.version.id or 0
+        self._show(ctx, ctx.walk.current)
+        self._assign(back_href="/wizard")  # nothing before it to go back to
         return None
 
     def _quick_context(self, principal: Principal, run_id: int) -> service.RunContext | None:
@@ -399,6 +421,9 @@ class WizardState(AppState):
         if self.error:
             self.error = ""
         question_id = self.question.id
+        if not self.run_id:
+            yield from self._begin(question_id, value)
+            return
 
         def act() -> service.RunContext:
             with self._acting() as (session, actor):
@@ -423,6 +448,34 @@ class WizardState(AppState):
         changing = self.changing or self.router.url.query_parameters.get("change") == "1"
         target = engine.next_step(walk, question_id, changing=changing)
         yield rx.redirect(f"/wizard/{self.run_id}/{target}")
+
+    def _begin(self, question_id: str, value: str) -> Iterator[rx.event.EventSpec | None]:
+        """The first answer of a diagnosis not saved yet: saved with it, then onward. The new
+        URL replaces ``/wizard/new``: going back in the browser does not start another."""
+        cert, credential = self._start_query()
+
+        def act() -> service.RunContext:
+            with self._acting() as (session, actor):
+                return service.begin(
+                    session,
+                    actor=actor,
+                    version_id=self._draft_version or None,
+                    certification_id=cert,
+                    credential_id=credential,
+                    question_id=question_id,
+                    value=value,
+                )
+
+        ctx, event = self._attempt(act)
+        if ctx is None:
+            self.question = dataclasses.replace(
+                self.question, value=value[:100] if value != UNKNOWN else ""
+            )
+            yield event
+            return
+        self._draft_version = 0
+        target = engine.next_step(ctx.walk, question_id)
+        yield rx.redirect(f"/wizard/{ctx.run.id}/{target}", replace=True)
 
     @rx.event
     def submit(self, form: dict[str, str]) -> Iterator[rx.event.EventSpec | None]:

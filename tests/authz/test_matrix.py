@@ -188,8 +188,6 @@ HANDLERS: dict[str, frozenset[str] | str] = {
     "CalendarState.revoke": NOBODY,
     "CalendarState.copy_url": NOBODY,
     # the wizard and the identity map: the owner's only
-    "WizardStartState.setvar": NOBODY,
-    "WizardStartState.start": NOBODY,
     "WizardListState.setvar": NOBODY,
     "WizardListState.open": NOBODY,
     "WizardListState.ask_delete": NOBODY,

@@ -125,16 +125,20 @@ def account_menu(page: Page, ids: dict[str, int]) -> Iterator[str]:
 
 
 def wizard_new(page: Page, ids: dict[str, int]) -> Iterator[str]:
-    """A new diagnosis (route /wizard/new → its first question), the question refused without
-    an answer, then the diagnosis deleted from the list through its confirmation dialog."""
+    """A new diagnosis (route /wizard/new: its first question), the question refused without
+    an answer, answered (the diagnosis is saved), then deleted from the list through its
+    confirmation dialog."""
     page.goto("/wizard/new")
-    page.wait_for_url(re.compile(r"/wizard/\d+/certification$"))
+    expect(page.locator("#answer-cert")).to_be_visible()
     settle(page)
-    run_id = re.search(r"/wizard/(\d+)/", page.url).group(1)  # type: ignore[union-attr]
-    yield "/wizard/new → question"
+    yield "/wizard/new: the first question"
     page.locator("#continue").click()
     expect(page.locator("#error-summary")).to_be_visible()
     yield "question with its error"
+    page.locator("#answer-cert").select_option("AZ-900")
+    page.locator("#continue").click()
+    page.wait_for_url(re.compile(r"/wizard/\d+/earned_on$"))
+    run_id = re.search(r"/wizard/(\d+)/", page.url).group(1)  # type: ignore[union-attr]
     page.goto("/wizard")
     settle(page)
     run = page.locator(".cp-run", has=page.locator(f"a[href^='/wizard/{run_id}/']"))

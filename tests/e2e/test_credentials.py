@@ -168,8 +168,16 @@ def test_import_from_learn_with_preview_in_english(page: Page, fake_learn: FakeL
     az700 = rows.filter(has_text="AZ-700")
     expect(az700).to_contain_text("No")  # not visible on Learn now
     az700.get_by_role("link", name=re.compile("^Diagnose")).click()
-    page.wait_for_url(re.compile(r"/wizard/\d+/"))
+    # a new diagnosis of it: what the credential knows is answered, the first question left is
+    # asked; it is saved (and listed with the credential) once that is answered
+    page.wait_for_url(re.compile(r"/wizard/new/?\?credential=\d+$"))
     expect(page.get_by_text("Azure Network Engineer Associate").first).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Could it be on another Learn profile?")
+    ).to_be_visible()
+    page.get_by_role("radio", name=re.compile("^No")).check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.wait_for_url(re.compile(r"/wizard/\d+/"))
     # the credential lists the diagnosis started from it
     page.goto("/credentials")
     page.locator(".cp-cred-row").filter(has_text="AZ-700").get_by_role("link").first.click()

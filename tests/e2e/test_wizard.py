@@ -16,9 +16,15 @@ from tests.e2e.server import RunningApp
 STEP_URL = r"/wizard/\d+/"
 
 
+def expect_new(page: Page) -> None:
+    """A new diagnosis: its first question on /wizard/new (saved once answered)."""
+    page.wait_for_url(re.compile(r"/wizard/new/?(\?.*)?$"))
+    expect(page.locator("#answer-cert")).to_be_visible()
+
+
 def start(page: Page) -> None:
     page.goto("/wizard/new")
-    page.wait_for_url(re.compile(STEP_URL + "certification$"))
+    expect_new(page)
 
 
 def pick_certification(page: Page, search: str, code: str, label: str = "Certification") -> None:
@@ -73,7 +79,7 @@ def test_complete_a_diagnosis_in_japanese(page: Page) -> None:
     sign_in(page, f"hina.tanaka{DEMO}")
     wait_home(page)
     page.get_by_role("link", name="認定資格を診断する").click()
-    expect_step(page, "certification")
+    expect_new(page)
     expect(page.locator("#question-number")).to_have_text(re.compile("質問 1"))
     shot(page, "wizard-question-ja")
     pick_certification(page, "az-9", "AZ-900", label="認定資格")
@@ -167,6 +173,13 @@ def test_reload_in_the_middle_and_resume_later(page: Page) -> None:
     ).to_be_visible()
     expect(page.locator("#question-number")).to_contain_text("Question 3")
 
+    # the first answer saved the diagnosis in place of /wizard/new: the browser's history has
+    # its question's own address, not a second new diagnosis
+    page.go_back()
+    expect_step(page, "earned_on")
+    page.go_back()
+    expect(page).not_to_have_url(re.compile("/wizard/new"))
+
     page.goto("/")
     wait_home(page)
     expect(page.locator("#wizard-card")).to_contain_text("MS-900")
@@ -207,6 +220,10 @@ def test_bad_input_keeps_what_was_typed_and_a_hand_edited_step_lands_on_the_firs
     expect_step(page, "earned_on")
     page.goto("/wizard/999999/certification")
     expect(page.get_by_role("heading", name="Diagnosis not found")).to_be_visible()
+    # a link to a new diagnosis of something that is not a certification: said, nothing saved
+    page.goto("/wizard/new?cert=NOPE-1")
+    expect(page.locator("#run-refused")).to_contain_text("Choose a certification from the list.")
+    shot(page, "wizard-refused-en")
 
 
 def test_copy_the_support_text(browser: Browser, app: RunningApp) -> None:

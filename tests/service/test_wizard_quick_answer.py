@@ -307,3 +307,131 @@ def test_a_pages_context_in_one_read_leaves_the_rest_to_the_long_way(
     # a version this process has not parsed: the long way reads the documents
     monkeypatch.setattr(knowledge, "cached_bundle", lambda digest: None)
     assert _read(engine, person, mine.id) is None
+
+
+# --- a new diagnosis, not saved until its first answer (draft, quick_draft, begin) ------------
+
+
+def _draft(
+    engine: Engine, person: Principal, cert: str | None = None, credential: int | None = None
+) -> wizard.RunContext | None:
+    with statement_scope(engine) as connection:
+        return wizard.quick_draft(
+            connection,
+            actor=person,
+            certification_id=cert,
+            credential_id=credential,
+            today=NOW.date(),
+        )
+
+
+def _runs(session: Session) -> int:
+    return len(session.exec(select(WizardRun)).all())
+
+
+def test_a_new_diagnosis_in_one_read_is_the_long_ways_and_writes_nothing(
+    engine: Engine, session: Session, person: Principal, statements: list[tuple[str, bool]]
+) -> None:
+    from certportal.credentials import service as credentials
+    from certportal.credentials.rules import CredentialData
+    from certportal.identity import service as identity
+
+    identity.save(
+        session,
+        actor=person,
+        form={"work_account": "person@example.com", "mcid": "987654321"},
+        version=0,
+    )
+    held = credentials.create(
+        session,
+        actor=person,
+        data=CredentialData(
+            certification_id="AZ-900",
+            earned_on=datetime(2024, 2, 10).date(),
+            provider="certiport",
+            certification_number="H-1",
+        ),
+    )
+    session.commit()
+    for cert, credential in [(None, None), ("AZ-104", None), (None, held.id)]:
+        long = wizard.draft(
+            session, actor=person, certification_id=cert, credential_id=credential, today=NOW.date()
+        )
+        session.commit()
+        statements.clear()
+        quick = _draft(engine, person, cert, credential)
+        assert statements == [("SELECT", True)]  # one read, no BEGIN or COMMIT
+        assert quick is not None and quick.run.id is None and long.run.id is None
+        assert (quick.walk, quick.answers, quick.identity, quick.suggestions) == (
+            long.walk,
+            long.answers,
+            long.identity,
+            long.suggestions,
+        )
+        assert quick.version.id == long.version.id and quick.bundle is long.bundle
+        assert quick.certification_number == long.certification_number
+        assert (quick.run.credential_id, quick.run.certification_id) == (
+            long.run.credential_id,
+            long.run.certification_id,
+        )
+    assert quick.answers["provider"] == "certiport" and quick.certification_number == "H-1"
+    assert _runs(session) == 0
+
+
+def test_a_new_diagnosis_in_one_read_leaves_the_rest_to_the_long_way(
+    engine: Engine, session: Session, person: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certportal.credentials import service as credentials
+    from certportal.credentials.rules import CredentialData
+    from certportal.errors import InvalidInput, NotFound
+    from certportal.knowledge import service as knowledge
+
+    other = make_user(session, "other@example.com")
+    theirs = credentials.create(
+        session,
+        actor=other,
+        data=CredentialData(certification_id="AZ-900", earned_on=datetime(2024, 2, 10).date()),
+    )
+    wizard.draft(session, actor=person)  # parses the active version here
+    session.commit()
+    assert _draft(engine, person) is not None
+    # not a certification, someone else's credential: the long way says so
+    assert _draft(engine, person, cert="NOPE-1") is None
+    with pytest.raises(InvalidInput):
+        wizard.draft(session, actor=person, certification_id="NOPE-1")
+    assert _draft(engine, person, credential=theirs.id) is None
+    with pytest.raises(NotFound):
+        wizard.draft(session, actor=person, credential_id=theirs.id)
+    monkeypatch.setattr(knowledge, "cached_bundle", lambda digest: None)
+    assert _draft(engine, person) is None
+    assert _runs(session) == 0
+
+
+def test_the_first_answer_saves_the_run_and_a_refused_one_saves_nothing(
+    session: Session, person: Principal
+) -> None:
+    from certportal.errors import InvalidInput
+
+    version = wizard.draft(session, actor=person).version.id
+    session.commit()  # (the first version is created on first use)
+    for question, value in [("certification", "NOPE-1"), ("earned_on", "2024-02-10")]:
+        with pytest.raises(InvalidInput):  # not a certification; not a question asked yet
+            wizard.begin(
+                session, actor=person, version_id=version, question_id=question, value=value
+            )
+        session.rollback()
+    assert _runs(session) == 0
+    ctx = wizard.begin(
+        session,
+        actor=person,
+        version_id=version,
+        question_id="earned_on",
+        value="2024-02-10",
+        certification_id="AZ-104",
+    )
+    session.commit()
+    assert ctx.run.id is not None and ctx.run.knowledge_version_id == version
+    assert ctx.walk.current == "expires_on"
+    saved = wizard.context(session, actor=person, run_id=ctx.run.id)
+    assert saved.answers == {"certification": "AZ-104", "earned_on": "2024-02-10"}
+    assert saved.run.certification_id == "AZ-104" and _runs(session) == 1

@@ -4,6 +4,7 @@ the services, bad input is reported without losing what was typed."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from sqlmodel import Session
 from certportal.auth import service as auth_service
 from certportal.auth.policy import Role
 from certportal.auth.state import AppState
+from certportal.credentials import service as credentials
 from certportal.identity import service as identity
 from certportal.identity.state import IdentityState
 from certportal.knowledge import loader
@@ -20,8 +22,10 @@ from certportal.knowledge import service as knowledge
 from certportal.knowledge.state import KnowledgeAdminState
 from certportal.wizard import service as wizard
 from certportal.wizard.present import QuestionView
-from certportal.wizard.state import WizardListState, WizardStartState, WizardState
+from certportal.wizard.state import WizardListState, WizardState
 from tests.conftest import make_user
+from tests.service.test_credentials_service import cred
+from tests.service.test_wizard_service import edited_linkage
 from tests.state.conftest import (
     navigation_target,
     on_page,
@@ -205,7 +209,7 @@ def test_wizard_pages_check_the_session_in_their_load_one_event_per_page_change(
 
     for route, handler in (
         ("/wizard", WizardListState.open),
-        ("/wizard/new", WizardStartState.start),
+        ("/wizard/new", WizardState.load),
         ("/wizard/[wrun]/[wstep]", WizardState.load),
     ):
         assert _PAGES[route].on_load == [handler], route
@@ -235,7 +239,7 @@ def test_a_wizard_page_without_a_session_goes_to_sign_in_and_back(
     session.commit()
     for cls, name, path in (
         (WizardState, "load", f"/wizard/{run_row.id}/certification"),
-        (WizardStartState, "start", "/wizard/new"),
+        (WizardState, "load", "/wizard/new"),
         (WizardListState, "open", "/wizard"),
     ):
         state = sub(root, cls)
@@ -344,3 +348,108 @@ def test_the_certification_list_is_sent_once_and_kept_cheap_to_read(
     state.cert_filter = "az-10"
     assert [c["id"] for c in state.filtered_certs] == ["AZ-104"]
     assert state.filtered_certs[0]["en"].startswith("AZ-104 — ")
+
+
+def _replaces(events: list[Any]) -> bool:
+    """The ``rx.redirect`` among the events replaces the page in the browser's history."""
+    for event in events:
+        if getattr(event.handler.fn, "__qualname__", "") == "_redirect":
+            return any(n._js_expr == "replace" and v._var_value is True for n, v in event.args)
+    return False
+
+
+def _on_new(root: State, session: Session, path: str = "/wizard/new") -> tuple[Any, Any]:
+    person = make_user(session, "person@example.com")
+    state = sub(root, WizardState)
+    use_session(state, token_for(session, "person@example.com"))
+    session.commit()
+    on_page(root, path)
+    return person, state
+
+
+def test_a_new_diagnosis_is_its_first_question_and_saved_only_once_answered(
+    root: State, session: Session, statements: list[tuple[str, bool]]
+) -> None:
+    """/wizard/new shows the first question at once (no run created, no redirect: an opening is
+    one page, two reads of their own); the first answer saves the run with it and goes on,
+    replacing /wizard/new in the history (going back does not start another)."""
+    person, state = _on_new(root, session)
+    run(state.load())  # first visit: the session is recorded as seen (the long way)
+    statements.clear()
+    assert run(state.load()) == []
+    assert state.view == "question" and state.question.id == "certification"
+    assert state.run_id == 0 and state.back_href == "/wizard"
+    assert len(state.filtered_certs) > 50
+    assert statements == [("SELECT", True), ("SELECT", True)]  # nothing written
+    assert wizard.list_runs(session, actor=person) == []
+    events = run(state.submit({"answer": "AZ-104"}))
+    runs = wizard.list_runs(session, actor=person)
+    assert len(runs) == 1 and runs[0].id
+    assert redirect_target(events) == f"/wizard/{runs[0].id}/earned_on" and _replaces(events)
+    assert wizard.context(session, actor=person, run_id=runs[0].id).answers == {
+        "certification": "AZ-104"
+    }
+    # the run's own question page from then on, the quick way
+    on_page(root, f"/wizard/{runs[0].id}/earned_on")
+    run(state.load())
+    assert state.run_id == runs[0].id and state.question.id == "earned_on"
+    statements.clear()
+    run(state.submit({"answer": "2024-02-10"}))
+    assert statements == [("UPDATE", True)]
+
+
+def test_a_refused_first_answer_saves_nothing_and_keeps_what_was_typed(
+    root: State, session: Session
+) -> None:
+    person, state = _on_new(root, session, "/wizard/new?cert=AZ-104")
+    run(state.load())
+    assert state.question.id == "earned_on"  # the certification was passed in
+    events = run(state.submit({"answer": "2099-13-40"}))
+    assert redirect_target(events) is None
+    assert state.error and state.question.value == "2099-13-40"
+    assert wizard.list_runs(session, actor=person) == []
+    events = run(state.submit({"answer": "2024-02-10"}))
+    (saved,) = wizard.list_runs(session, actor=person)
+    assert redirect_target(events) == f"/wizard/{saved.id}/expires_on"
+    assert wizard.context(session, actor=person, run_id=saved.id or 0).answers == {
+        "certification": "AZ-104",
+        "earned_on": "2024-02-10",
+    }
+
+
+def test_a_new_diagnosis_for_something_that_is_not_a_certification_says_so(
+    root: State, session: Session
+) -> None:
+    """Not a certification, or not my credential: the page says so; nothing is saved."""
+    other = make_user(session, "other@example.com")
+    theirs = credentials.create(
+        session, actor=other, data=cred("AZ-900", date(2024, 2, 10), provider="pearson_vue")
+    )
+    person, state = _on_new(root, session, "/wizard/new?cert=NOPE-1")
+    for path in ("/wizard/new?cert=NOPE-1", f"/wizard/new?credential={theirs.id}"):
+        on_page(root, path)
+        assert run(state.load()) == []
+        assert state.view == "refused" and state.error, path
+        assert state.run_id == 0
+    assert wizard.list_runs(session, actor=person) == []
+
+
+def test_a_new_diagnosis_keeps_the_knowledge_version_its_question_was_shown_with(
+    root: State, session: Session
+) -> None:
+    """An admin publishes a new version while the first question is on screen: the run is saved
+    on the version the person saw."""
+    person, state = _on_new(root, session)
+    run(state.load())
+    shown = state._draft_version
+    assert shown
+    admin = make_user(session, "admin@example.com", role=Role.ADMIN)
+    knowledge.publish(
+        session, actor=admin, content=edited_linkage(), note="clearer", filename="linkage.json"
+    )
+    session.commit()
+    assert knowledge.active(session)[0].id != shown
+    events = run(state.submit({"answer": "AZ-104"}))
+    (saved,) = wizard.list_runs(session, actor=person)
+    assert redirect_target(events) == f"/wizard/{saved.id}/earned_on"
+    assert saved.knowledge_version_id == shown
