@@ -729,7 +729,10 @@ def _missing() -> rx.Component:
 
 
 def _refused() -> rx.Component:
+    """``/wizard/new`` for something that cannot be diagnosed (not a certification, not my
+    credential): said, and nothing saved."""
     return rx.vstack(
+        rx.heading(t("wizard.start"), size="6", as_="h1"),
         callout(WizardState.error, "red", "alert"),
         rx.link(t("wizard.my_runs"), href="/wizard"),
         style=styles.card,
