@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, Update, bindparam, outerjoin, update
+from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, outerjoin, update
 from sqlmodel import Session, col, select
 
 from certportal.audit import service as audit
@@ -513,6 +513,103 @@ def quick_answer(
     if saved is None:
         return None
     return Quick(walk=engine.walk(bundle, answers, today=today), answers=text)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a new diagnosis' first question was built from: enough to save its first answer in
+    one statement."""
+
+    user_id: int
+    version_id: int
+    digest: str  # the version's content digest
+    answers: str  # the answers it starts with (JSON text)
+    credential_id: int | None
+    locale: str | None  # the person's stored language (their "today" follows it)
+
+
+def drafted(ctx: RunContext, actor: Principal) -> Draft:
+    return Draft(
+        user_id=actor.user_id,
+        version_id=ctx.version.id or 0,
+        digest=ctx.version.content_digest or "",
+        answers=ctx.run.answers,
+        credential_id=ctx.run.credential_id,
+        locale=actor.locale,
+    )
+
+
+@dataclass(frozen=True)
+class Begun:
+    run_id: int
+    walk: engine.Walk
+
+
+@cache
+def _quick_insert(*, locale_set: bool) -> Insert:
+    """The one statement of :func:`quick_begin`, built once (bound parameters only): the run,
+    inserted only if the session is the drafting person's, active and needing no touch."""
+    run: Table = WizardRun.__table__  # type: ignore[attr-defined]
+    names = (
+        "user_id",
+        "knowledge_version_id",
+        "certification_id",
+        "credential_id",
+        "answers",
+        "status",
+        "created_at",
+        "updated_at",
+    )
+    values = select(*(bindparam(n, type_=run.c[n].type) for n in names)).where(
+        auth_service.quiet_session_user(locale_set=locale_set) == bindparam("user_id")
+    )
+    return insert(run).from_select([run.c[n] for n in names], values).returning(run.c.id)
+
+
+def quick_begin(
+    connection: Connection,
+    *,
+    token: str,
+    draft: Draft,
+    question_id: str,
+    value: str,
+    now: datetime | None = None,
+) -> Begun | None:
+    """The first answer of a new diagnosis (:func:`begin`) in a single statement that also
+    authenticates, or None: the INSERT happens only for the drafting person's session, active
+    and needing no touch, with a valid answer to a question on the path and the knowledge
+    version parsed in this process (meant for :func:`db.statement_scope`). Anything else saves
+    nothing: :func:`begin` then does it the long way and says what is wrong."""
+    bundle = knowledge.cached_bundle(draft.digest)
+    if bundle is None or not draft.version_id:
+        return None
+    moment = now or utcnow()
+    today = local_today(draft.locale or "ja", moment)
+    before = _answers_text(draft.answers)
+    if before is None or question_id not in engine.walk(bundle, before, today=today).path:
+        return None
+    try:
+        clean = engine.validate_answer(bundle, question_id, value, today=today)
+    except engine.AnswerError:
+        return None
+    answers = {**before, question_id: clean}
+    saved = connection.execute(
+        _quick_insert(locale_set=draft.locale is not None),
+        {
+            "user_id": draft.user_id,
+            "knowledge_version_id": draft.version_id,
+            "certification_id": answers.get(bundle.linkage.certification_question, ""),
+            "credential_id": draft.credential_id,
+            "answers": json.dumps(answers),
+            "status": IN_PROGRESS,
+            "created_at": moment,
+            "updated_at": moment,
+            **auth_service.quiet_session_params(token, locale=draft.locale, now=moment),
+        },
+    ).first()
+    if saved is None:
+        return None
+    return Begun(run_id=int(saved[0]), walk=engine.walk(bundle, answers, today=today))
 
 
 def finish(

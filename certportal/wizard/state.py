@@ -186,8 +186,14 @@ class WizardState(AppState):
     _seen_answers: str = ""
     _seen_digest: str = ""
     _seen_locale: str = ""  # "" = the person has not chosen one (no locale is "")
-    # a diagnosis not saved yet: the knowledge version its first question was shown with
+    # a diagnosis not saved yet: what its first question was built from (its answer is then
+    # saved in one statement, service.quick_begin, or the long way on that knowledge version)
+    _draft_user: int = 0
     _draft_version: int = 0
+    _draft_digest: str = ""
+    _draft_answers: str = ""
+    _draft_credential: int = 0
+    _draft_locale: str = ""
     _certs: list[CertRow] = []
 
     @rx.var
@@ -349,10 +355,30 @@ class WizardState(AppState):
         except KnowledgeError:
             self._assign(view="missing", run_id=0)
             return None
-        self._draft_version = ctx.version.id or 0
+        self._remember_draft(service.drafted(ctx, principal))
         self._show(ctx, ctx.walk.current)
         self._assign(back_href="/wizard")  # nothing before it to go back to
         return None
+
+    def _remember_draft(self, draft: service.Draft | None) -> None:
+        self._draft_user = draft.user_id if draft else 0
+        self._draft_version = draft.version_id if draft else 0
+        self._draft_digest = draft.digest if draft else ""
+        self._draft_answers = draft.answers if draft else ""
+        self._draft_credential = (draft.credential_id or 0) if draft else 0
+        self._draft_locale = (draft.locale or "") if draft else ""
+
+    def _draft(self) -> service.Draft | None:
+        if not self._draft_user or not self._draft_version:
+            return None
+        return service.Draft(
+            user_id=self._draft_user,
+            version_id=self._draft_version,
+            digest=self._draft_digest,
+            answers=self._draft_answers,
+            credential_id=self._draft_credential or None,
+            locale=self._draft_locale or None,
+        )
 
     def _quick_context(self, principal: Principal, run_id: int) -> service.RunContext | None:
         """The page's run in one read (``service.quick_context``); None: the long way, which
@@ -450,32 +476,49 @@ class WizardState(AppState):
         yield rx.redirect(f"/wizard/{self.run_id}/{target}")
 
     def _begin(self, question_id: str, value: str) -> Iterator[rx.event.EventSpec | None]:
-        """The first answer of a diagnosis not saved yet: saved with it, then onward. The new
-        URL replaces ``/wizard/new``: going back in the browser does not start another."""
-        cert, credential = self._start_query()
+        """The first answer of a diagnosis not saved yet: saved with it (in one statement when
+        nothing changed since its question was shown), then onward. The new URL replaces
+        ``/wizard/new``: going back in the browser does not start another."""
+        draft = self._draft()
+        begun = None
+        if draft is not None:
+            try:
+                with self._statement() as connection:
+                    begun = service.quick_begin(
+                        connection,
+                        token=self._session_token(),
+                        draft=draft,
+                        question_id=question_id,
+                        value=value,
+                    )
+            except CertportalError:
+                begun = None  # the long way says what is wrong
+        if begun is None:
+            cert, credential = self._start_query()
 
-        def act() -> service.RunContext:
-            with self._acting() as (session, actor):
-                return service.begin(
-                    session,
-                    actor=actor,
-                    version_id=self._draft_version or None,
-                    certification_id=cert,
-                    credential_id=credential,
-                    question_id=question_id,
-                    value=value,
+            def act() -> service.RunContext:
+                with self._acting() as (session, actor):
+                    return service.begin(
+                        session,
+                        actor=actor,
+                        version_id=self._draft_version or None,
+                        certification_id=cert,
+                        credential_id=credential,
+                        question_id=question_id,
+                        value=value,
+                    )
+
+            ctx, event = self._attempt(act)
+            if ctx is None:
+                self.question = dataclasses.replace(
+                    self.question, value=value[:100] if value != UNKNOWN else ""
                 )
-
-        ctx, event = self._attempt(act)
-        if ctx is None:
-            self.question = dataclasses.replace(
-                self.question, value=value[:100] if value != UNKNOWN else ""
-            )
-            yield event
-            return
-        self._draft_version = 0
-        target = engine.next_step(ctx.walk, question_id)
-        yield rx.redirect(f"/wizard/{ctx.run.id}/{target}", replace=True)
+                yield event
+                return
+            begun = service.Begun(run_id=ctx.run.id or 0, walk=ctx.walk)
+        self._remember_draft(None)
+        target = engine.next_step(begun.walk, question_id)
+        yield rx.redirect(f"/wizard/{begun.run_id}/{target}", replace=True)
 
     @rx.event
     def submit(self, form: dict[str, str]) -> Iterator[rx.event.EventSpec | None]:

@@ -435,3 +435,97 @@ def test_the_first_answer_saves_the_run_and_a_refused_one_saves_nothing(
     saved = wizard.context(session, actor=person, run_id=ctx.run.id)
     assert saved.answers == {"certification": "AZ-104", "earned_on": "2024-02-10"}
     assert saved.run.certification_id == "AZ-104" and _runs(session) == 1
+
+
+def _begin_quick(
+    engine: Engine,
+    token: str,
+    draft: wizard.Draft,
+    question: str,
+    value: str,
+    now: datetime = SOON,
+) -> wizard.Begun | None:
+    with statement_scope(engine) as connection:
+        return wizard.quick_begin(
+            connection, token=token, draft=draft, question_id=question, value=value, now=now
+        )
+
+
+def test_the_first_answer_in_one_statement_saves_what_the_long_way_saves(
+    engine: Engine,
+    session: Session,
+    person: Principal,
+    token: str,
+    statements: list[tuple[str, bool]],
+) -> None:
+    from certportal.credentials import service as credentials
+    from certportal.credentials.rules import CredentialData
+
+    held = credentials.create(
+        session,
+        actor=person,
+        data=CredentialData(certification_id="AZ-900", earned_on=datetime(2024, 2, 10).date()),
+    )
+    session.commit()
+    for cert, credential, question, value in [
+        (None, None, "certification", "AZ-104"),
+        ("AZ-104", None, "earned_on", "2024-02-10"),
+        (None, held.id, "provider", "certiport"),
+    ]:
+        ctx = wizard.draft(
+            session, actor=person, certification_id=cert, credential_id=credential, today=NOW.date()
+        )
+        session.commit()
+        statements.clear()
+        begun = _begin_quick(engine, token, wizard.drafted(ctx, person), question, value)
+        assert statements == [("INSERT", True)]  # one statement, its own transaction
+        assert begun is not None
+        long = wizard.begin(
+            session,
+            actor=person,
+            version_id=ctx.version.id,
+            certification_id=cert,
+            credential_id=credential,
+            question_id=question,
+            value=value,
+            today=NOW.date(),
+        )
+        session.commit()
+        quick = wizard.context(session, actor=person, run_id=begun.run_id, today=NOW.date())
+        assert begun.walk == long.walk == quick.walk
+        assert (quick.answers, quick.run.certification_id, quick.run.credential_id) == (
+            long.answers,
+            long.run.certification_id,
+            long.run.credential_id,
+        )
+        assert (
+            quick.run.knowledge_version_id == ctx.version.id and quick.run.status == "in_progress"
+        )
+        assert quick.run.user_id == person.user_id
+
+
+def test_the_first_answer_in_one_statement_leaves_the_rest_to_the_long_way(
+    engine: Engine, session: Session, person: Principal, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused answer, a question not asked yet, someone else's draft, a session ended or due
+    a touch, a language changed since, a version not parsed here: nothing saved."""
+    from certportal.knowledge import service as knowledge
+
+    other = make_user(session, "other@example.com")
+    ctx = wizard.draft(session, actor=person, today=NOW.date())
+    session.commit()
+    draft = wizard.drafted(ctx, person)
+    assert _begin_quick(engine, token, draft, "certification", "NOPE-1") is None
+    assert _begin_quick(engine, token, draft, "earned_on", "2024-02-10") is None
+    theirs = replace(draft, user_id=other.user_id)
+    assert _begin_quick(engine, token, theirs, "certification", "AZ-104") is None
+    assert _begin_quick(engine, "not-a-token", draft, "certification", "AZ-104") is None
+    later = SOON + timedelta(days=1)  # the session is due a touch by then
+    assert _begin_quick(engine, token, draft, "certification", "AZ-104", later) is None
+    assert (
+        _begin_quick(engine, token, replace(draft, locale="en"), "certification", "AZ-104") is None
+    )
+    monkeypatch.setattr(knowledge, "cached_bundle", lambda digest: None)
+    assert _begin_quick(engine, token, draft, "certification", "AZ-104") is None
+    session.expire_all()
+    assert _runs(session) == 0

@@ -382,7 +382,9 @@ def test_a_new_diagnosis_is_its_first_question_and_saved_only_once_answered(
     assert len(state.filtered_certs) > 50
     assert statements == [("SELECT", True), ("SELECT", True)]  # nothing written
     assert wizard.list_runs(session, actor=person) == []
+    statements.clear()
     events = run(state.submit({"answer": "AZ-104"}))
+    assert statements == [("INSERT", True)]  # saved and authenticated at once
     runs = wizard.list_runs(session, actor=person)
     assert len(runs) == 1 and runs[0].id
     assert redirect_target(events) == f"/wizard/{runs[0].id}/earned_on" and _replaces(events)
