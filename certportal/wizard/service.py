@@ -578,10 +578,12 @@ def quick_begin(
     """The first answer of a new diagnosis (:func:`begin`) in a single statement that also
     authenticates, or None: the INSERT happens only for the drafting person's session, active
     and needing no touch, with a valid answer to a question on the path and the knowledge
-    version parsed in this process (meant for :func:`db.statement_scope`). Anything else saves
-    nothing: :func:`begin` then does it the long way and says what is wrong."""
+    version parsed in this process (meant for :func:`db.statement_scope`). Anything else — and
+    a diagnosis of a credential — saves nothing: :func:`begin` then does it the long way and
+    says what is wrong."""
     bundle = knowledge.cached_bundle(draft.digest)
-    if bundle is None or not draft.version_id:
+    if bundle is None or not draft.version_id or draft.credential_id is not None:
+        # (a diagnosis of a credential reads it again: it may have changed or gone meanwhile)
         return None
     moment = now or utcnow()
     today = local_today(draft.locale or "ja", moment)

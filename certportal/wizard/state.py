@@ -286,6 +286,7 @@ class WizardState(AppState):
             changing=self.router.url.query_parameters.get("change") == "1",
         )
         self._remember_seen(None)
+        self._remember_draft(None)  # a page that is not a new diagnosis' question saves none
         if self._on_new():
             return self._load_draft(principal)
         run_id, step = self._target()
@@ -301,7 +302,7 @@ class WizardState(AppState):
                 return None
             except (CertportalError, KnowledgeError):
                 # not mine, gone, or pinned to a knowledge version this app can no longer read
-                self.view = "missing"
+                self._assign(view="missing", run_id=0)
                 return None
         target = self._resolve(ctx, step)
         if target != step:
@@ -448,7 +449,9 @@ class WizardState(AppState):
             self.error = ""
         question_id = self.question.id
         if not self.run_id:
-            yield from self._begin(question_id, value)
+            # a new diagnosis' question, as its page was loaded (else there is nothing to answer)
+            if self._draft() is not None and self._on_new() and self.view == "question":
+                yield from self._begin(question_id, value)
             return
 
         def act() -> service.RunContext:
@@ -517,6 +520,8 @@ class WizardState(AppState):
                 return
             begun = service.Begun(run_id=ctx.run.id or 0, walk=ctx.walk)
         self._remember_draft(None)
+        # saved: a second click already queued answers this run again, not a second run
+        self.run_id = begun.run_id
         target = engine.next_step(begun.walk, question_id)
         yield rx.redirect(f"/wizard/{begun.run_id}/{target}", replace=True)
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from reflex.state import State
 from sqlmodel import Session
 
@@ -436,11 +437,12 @@ def test_a_new_diagnosis_for_something_that_is_not_a_certification_says_so(
     assert wizard.list_runs(session, actor=person) == []
 
 
+@pytest.mark.parametrize("way", ["quick", "long"])
 def test_a_new_diagnosis_keeps_the_knowledge_version_its_question_was_shown_with(
-    root: State, session: Session
+    root: State, session: Session, way: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An admin publishes a new version while the first question is on screen: the run is saved
-    on the version the person saw."""
+    on the version the person saw, the quick way and the long way."""
     person, state = _on_new(root, session)
     run(state.load())
     shown = state._draft_version
@@ -451,7 +453,70 @@ def test_a_new_diagnosis_keeps_the_knowledge_version_its_question_was_shown_with
     )
     session.commit()
     assert knowledge.active(session)[0].id != shown
+    if way == "long":
+        monkeypatch.setattr(knowledge, "cached_bundle", lambda digest: None)
     events = run(state.submit({"answer": "AZ-104"}))
     (saved,) = wizard.list_runs(session, actor=person)
     assert redirect_target(events) == f"/wizard/{saved.id}/earned_on"
     assert saved.knowledge_version_id == shown
+
+
+def test_a_second_click_on_the_first_question_saves_one_diagnosis(
+    root: State, session: Session
+) -> None:
+    """Continue clicked twice: the second click (queued behind the first) answers the run the
+    first one saved, it does not start another."""
+    person, state = _on_new(root, session)
+    run(state.load())
+    first = redirect_target(run(state.submit({"answer": "AZ-104"})))
+    second = redirect_target(run(state.submit({"answer": "AZ-104"})))
+    (saved,) = wizard.list_runs(session, actor=person)
+    assert first == second == f"/wizard/{saved.id}/earned_on"
+
+
+def test_an_answer_sent_where_no_new_diagnosis_is_shown_saves_nothing(
+    root: State, session: Session
+) -> None:
+    """A new diagnosis' question, then a page refusing another (or a run that is not there): an
+    answer still sent (queued, or forged) saves neither the earlier one nor anything else."""
+    person, state = _on_new(root, session)
+    run(state.load())
+    for path in ("/wizard/new?cert=NOPE-1", "/wizard/999999/certification"):
+        on_page(root, path)
+        run(state.load())
+        assert state.view in ("refused", "missing") and state.run_id == 0
+        assert run(state.submit({"answer": "AZ-104"})) == []
+    assert wizard.list_runs(session, actor=person) == []
+
+
+def test_a_new_diagnosis_of_a_credential_reads_it_again_when_answered(
+    root: State, session: Session, statements: list[tuple[str, bool]]
+) -> None:
+    """Its first answer goes the long way (the credential may have changed or gone since the
+    question was shown); gone: said, nothing saved."""
+    person = make_user(session, "person@example.com")
+    held = credentials.create(
+        session, actor=person, data=cred("AZ-900", date(2024, 2, 10), provider="certiport")
+    )
+    gone = credentials.create(session, actor=person, data=cred("AZ-104", date(2024, 3, 1)))
+    session.commit()
+    state = sub(root, WizardState)
+    use_session(state, token_for(session, "person@example.com"))
+    session.commit()
+    on_page(root, f"/wizard/new?credential={held.id}")
+    run(state.load())
+    assert state.view == "question" and state.question.id == "on_learn"
+    statements.clear()
+    events = run(state.submit({"answer": "no"}))
+    assert [v for v, _ in statements] != ["INSERT"]  # not the one-statement way
+    (saved,) = wizard.list_runs(session, actor=person)
+    assert saved.credential_id == held.id
+    assert (redirect_target(events) or "").startswith(f"/wizard/{saved.id}/")
+    on_page(root, f"/wizard/new?credential={gone.id}")
+    run(state.load())
+    assert state.view == "question"
+    credentials.delete(session, actor=person, credential_id=gone.id or 0)
+    session.commit()
+    events = run(state.submit({"answer": "no"}))
+    assert redirect_target(events) is None and state.error
+    assert len(wizard.list_runs(session, actor=person)) == 1
