@@ -127,7 +127,7 @@ def account_menu(page: Page, ids: dict[str, int]) -> Iterator[str]:
 def wizard_new(page: Page, ids: dict[str, int]) -> Iterator[str]:
     """A new diagnosis (route /wizard/new: its first question), the question refused without
     an answer, answered (the diagnosis is saved), then deleted from the list through its
-    confirmation dialog."""
+    confirmation dialog; and a new diagnosis of something that is not a certification."""
     page.goto("/wizard/new")
     expect(page.locator("#answer-cert")).to_be_visible()
     settle(page)
@@ -148,6 +148,10 @@ def wizard_new(page: Page, ids: dict[str, int]) -> Iterator[str]:
     yield "delete-diagnosis dialog"
     dialog.get_by_role("button", name=re.compile("^(Delete|削除)$")).click()
     expect(run).to_have_count(0)
+    page.goto("/wizard/new?cert=NOPE-1")  # a link to a new diagnosis of no certification
+    expect(page.locator("#run-refused")).to_be_visible()
+    settle(page)
+    yield "/wizard/new refused"
 
 
 def credential_form_errors(page: Page, ids: dict[str, int]) -> Iterator[str]:
