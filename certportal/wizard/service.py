@@ -637,6 +637,56 @@ def finish(
     return context(session, actor=actor, run_id=run_id, today=today)
 
 
+@cache
+def _quick_finish(*, locale_set: bool) -> Update:
+    """The one statement of :func:`quick_finish`, built once (bound parameters only)."""
+    run: Table = WizardRun.__table__  # type: ignore[attr-defined]
+    return (
+        update(run)
+        .where(
+            run.c.id == bindparam("run_id"),
+            run.c.status == IN_PROGRESS,
+            run.c.answers == bindparam("seen_answers"),
+            run.c.user_id == auth_service.quiet_session_user(locale_set=locale_set),
+        )
+        .values(
+            status=DONE,
+            outcome_id=bindparam("outcome_id"),
+            finished_at=bindparam("finished_at"),
+            updated_at=bindparam("finished_at"),
+        )
+        .returning(run.c.id)
+    )
+
+
+def quick_finish(
+    connection: Connection, *, token: str, seen: Seen, now: datetime | None = None
+) -> bool:
+    """Confirm the answers (:func:`finish`) in a single statement that also authenticates: my
+    run, in progress and unchanged since its summary was built, complete, with a session that is
+    active and needing no touch (meant for :func:`db.statement_scope`). False otherwise, having
+    changed nothing: :func:`finish` then does it the long way and says what is wrong."""
+    bundle = knowledge.cached_bundle(seen.digest)
+    answers = _answers_text(seen.answers)
+    if bundle is None or not seen.run_id or answers is None:
+        return False
+    moment = now or utcnow()
+    walk = engine.walk(bundle, answers, today=local_today(seen.locale or "ja", moment))
+    if not walk.complete:
+        return False
+    saved = connection.execute(
+        _quick_finish(locale_set=seen.locale is not None),
+        {
+            "run_id": seen.run_id,
+            "seen_answers": seen.answers,
+            "outcome_id": walk.outcome_id,
+            "finished_at": moment,
+            **auth_service.quiet_session_params(token, locale=seen.locale, now=moment),
+        },
+    ).first()
+    return saved is not None
+
+
 def list_runs(
     session: Session, *, actor: Principal, credential_id: int | None = None
 ) -> Sequence[WizardRun]:

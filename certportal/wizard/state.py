@@ -308,7 +308,7 @@ class WizardState(AppState):
         if target != step:
             return rx.redirect(f"/wizard/{run_id}/{target}", replace=True)
         self._show(ctx, target)
-        if self.view == "question":
+        if self.view in ("question", "check"):
             self._remember_seen(service.seen(ctx, principal))
         return None
 
@@ -535,7 +535,12 @@ class WizardState(AppState):
 
     @rx.event
     def confirm(self) -> Iterator[rx.event.EventSpec | None]:
-        self.error = ""
+        if self.error:
+            self.error = ""
+        if self._quick_finish():
+            # (as an answer: the summary stays until the result page's load replaces it)
+            yield rx.redirect(f"/wizard/{self.run_id}/{RESULT}")
+            return
         self.busy = True
         yield None
 
@@ -549,6 +554,18 @@ class WizardState(AppState):
             return
         self.view = ""
         yield rx.redirect(f"/wizard/{self.run_id}/{RESULT}")
+
+    def _quick_finish(self) -> bool:
+        """The answers confirmed in one statement, if nothing changed since the summary was
+        built."""
+        seen = self._seen()
+        if seen is None:
+            return False
+        try:
+            with self._statement() as connection:
+                return service.quick_finish(connection, token=self._session_token(), seen=seen)
+        except CertportalError:
+            return False  # the long way says what is wrong
 
     @rx.event
     def copy_support(self, locale: str) -> rx.event.EventSpec:

@@ -520,3 +520,68 @@ def test_the_first_answer_in_one_statement_leaves_the_rest_to_the_long_way(
     assert _begin_quick(engine, token, draft, "certification", "AZ-104") is None
     session.expire_all()
     assert _runs(session) == 0
+
+
+# --- confirming the answers in one statement (quick_finish) ------------------------------------
+
+
+def _answered(session: Session, person: Principal) -> int:
+    """A run with the seed story's answers, complete, not confirmed."""
+    run = wizard.start(session, actor=person)
+    session.commit()
+    assert run.id is not None
+    for question, value in SEED.items():
+        wizard.answer(session, actor=person, run_id=run.id, question_id=question, value=value)
+    session.commit()
+    return run.id
+
+
+def _finish_quick(engine: Engine, token: str, seen: wizard.Seen, now: datetime = SOON) -> bool:
+    with statement_scope(engine) as connection:
+        return wizard.quick_finish(connection, token=token, seen=seen, now=now)
+
+
+def test_confirming_in_one_statement_saves_what_the_long_way_saves(
+    engine: Engine,
+    session: Session,
+    person: Principal,
+    token: str,
+    statements: list[tuple[str, bool]],
+) -> None:
+    quick_id, long_id = _answered(session, person), _answered(session, person)
+    seen = page_seen(session, person, quick_id)
+    statements.clear()
+    assert _finish_quick(engine, token, seen) is True
+    assert statements == [("UPDATE", True)]  # one statement, its own transaction
+    long = wizard.finish(session, actor=person, run_id=long_id, today=NOW.date())
+    session.commit()
+    quick = stored(session, quick_id)
+    assert (quick.status, quick.outcome_id) == (DONE, long.run.outcome_id)
+    assert quick.outcome_id and quick.finished_at is not None
+    assert quick.updated_at == quick.finished_at
+
+
+def test_confirming_in_one_statement_leaves_the_rest_to_the_long_way(
+    engine: Engine, session: Session, person: Principal, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not complete, changed since the summary was built, already confirmed, a session that is
+    not this person's or is due a touch, a version not parsed here: nothing changed."""
+    from certportal.knowledge import service as knowledge
+
+    incomplete = wizard.start(session, actor=person)
+    session.commit()
+    assert incomplete.id is not None
+    assert _finish_quick(engine, token, page_seen(session, person, incomplete.id)) is False
+    run_id = _answered(session, person)
+    seen = page_seen(session, person, run_id)
+    assert _finish_quick(engine, "not-a-token", seen) is False
+    assert _finish_quick(engine, token, seen, SOON + timedelta(days=1)) is False
+    assert (
+        _finish_quick(engine, token, replace(seen, answers='{"certification": "AZ-104"}')) is False
+    )
+    monkeypatch.setattr(knowledge, "cached_bundle", lambda digest: None)
+    assert _finish_quick(engine, token, seen) is False
+    monkeypatch.undo()
+    assert stored(session, run_id).status != DONE
+    assert _finish_quick(engine, token, seen) is True
+    assert _finish_quick(engine, token, seen) is False  # confirmed already

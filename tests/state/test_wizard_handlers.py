@@ -520,3 +520,36 @@ def test_a_new_diagnosis_of_a_credential_reads_it_again_when_answered(
     events = run(state.submit({"answer": "no"}))
     assert redirect_target(events) is None and state.error
     assert len(wizard.list_runs(session, actor=person)) == 1
+
+
+def test_confirming_an_unchanged_summary_is_one_statement_and_goes_on(
+    root: State, session: Session, statements: list[tuple[str, bool]]
+) -> None:
+    """Confirm on the check-your-answers page: saved and authenticated in one statement, and the
+    redirect to the result goes alone (the summary stays until the result page's load)."""
+    person = make_user(session, "person@example.com")
+    run_row = wizard.start(session, actor=person, certification_id="AZ-900")
+    session.commit()
+    assert run_row.id is not None
+    for question, value in (
+        ("earned_on", "2024-02-10"),
+        ("provider", "certiport"),
+        ("on_learn", "no"),
+    ):
+        wizard.answer(session, actor=person, run_id=run_row.id, question_id=question, value=value)
+    session.commit()
+    state = sub(root, WizardState)
+    use_session(state, token_for(session, "person@example.com"))
+    session.commit()
+    on_page(root, f"/wizard/{run_row.id}/check")
+    run(state.require_member())
+    run(state.load())
+    assert state.view == "check"
+    root._clean()
+    statements.clear()
+    events = run(state.confirm())
+    assert redirect_target(events) == f"/wizard/{run_row.id}/result"
+    assert statements == [("UPDATE", True)]
+    assert root.get_delta() == {} and state.busy is False
+    session.expire_all()
+    assert wizard.context(session, actor=person, run_id=run_row.id).run.status == "done"
