@@ -353,6 +353,15 @@ class AppState(rx.State):
         with statement_scope() as connection:
             yield connection
 
+    def _one_statement(self, call: Callable[[Connection, str], _R | None]) -> _R | None:
+        """A service's one-statement way on :meth:`_statement` (it authenticates by itself,
+        given the session token); None: the long way, which says what is wrong."""
+        try:
+            with self._statement() as connection:
+                return call(connection, self._session_token())
+        except CertportalError:
+            return None
+
     def _on_auth_error(self) -> rx.event.EventSpec:
         self._forget_token()
         self._forget_user()

@@ -446,18 +446,50 @@ class Quick:
     answers: str  # the answers as now saved
 
 
+def _checked_answer(
+    digest: str,
+    answers_text: str,
+    locale: str | None,
+    question_id: str,
+    value: str,
+    moment: datetime,
+) -> tuple[Bundle, date, dict[str, str]] | None:
+    """For the one-statement ways: the answers as a page saw them with one more, checked (the
+    version parsed in this process, the question on the path, the value valid) — with the
+    bundle and the person's day; None when any of it is not so."""
+    bundle = knowledge.cached_bundle(digest)
+    before = _answers_text(answers_text)
+    if bundle is None or before is None:
+        return None
+    today = local_today(locale or "ja", moment)
+    if question_id not in engine.walk(bundle, before, today=today).path:
+        return None
+    try:
+        clean = engine.validate_answer(bundle, question_id, value, today=today)
+    except engine.AnswerError:
+        return None
+    return bundle, today, {**before, question_id: clean}
+
+
+def _unchanged_run_update(*, locale_set: bool) -> Update:
+    """An UPDATE of my run only if it is in progress and unchanged since its page was built,
+    for a session that is active and needs no touch (bound ``run_id``, ``seen_answers`` and
+    those of ``auth_service.quiet_session_user``): the one-statement ways' shared WHERE."""
+    run: Table = WizardRun.__table__  # type: ignore[attr-defined]
+    return update(run).where(
+        run.c.id == bindparam("run_id"),
+        run.c.status == IN_PROGRESS,
+        run.c.answers == bindparam("seen_answers"),
+        run.c.user_id == auth_service.quiet_session_user(locale_set=locale_set),
+    )
+
+
 @cache
 def _quick_update(*, locale_set: bool) -> Update:
     """The one statement of :func:`quick_answer`, built once (bound parameters only)."""
     run: Table = WizardRun.__table__  # type: ignore[attr-defined]
     return (
-        update(run)
-        .where(
-            run.c.id == bindparam("run_id"),
-            run.c.status == IN_PROGRESS,
-            run.c.answers == bindparam("seen_answers"),
-            run.c.user_id == auth_service.quiet_session_user(locale_set=locale_set),
-        )
+        _unchanged_run_update(locale_set=locale_set)
         .values(
             answers=bindparam("new_answers"),
             certification_id=bindparam("certification_id"),
@@ -484,19 +516,11 @@ def quick_answer(
     COMMIT). Anything else (the run changed elsewhere or finished, the session expired or due a
     touch, an answer to refuse, the knowledge version not parsed in this process) changes nothing
     and returns None: :func:`answer` then does the same the long way and says what is wrong."""
-    bundle = knowledge.cached_bundle(seen.digest)
-    if bundle is None or not seen.run_id:
-        return None
     moment = now or utcnow()
-    today = local_today(seen.locale or "ja", moment)
-    before = _answers_text(seen.answers)
-    if before is None or question_id not in engine.walk(bundle, before, today=today).path:
+    checked = _checked_answer(seen.digest, seen.answers, seen.locale, question_id, value, moment)
+    if checked is None or not seen.run_id:
         return None
-    try:
-        clean = engine.validate_answer(bundle, question_id, value, today=today)
-    except engine.AnswerError:
-        return None
-    answers = {**before, question_id: clean}
+    bundle, today, answers = checked
     text = json.dumps(answers)
     # a Core statement, built once (its cache key is computed once)
     saved = connection.execute(
@@ -581,20 +605,14 @@ def quick_begin(
     version parsed in this process (meant for :func:`db.statement_scope`). Anything else — and
     a diagnosis of a credential — saves nothing: :func:`begin` then does it the long way and
     says what is wrong."""
-    bundle = knowledge.cached_bundle(draft.digest)
-    if bundle is None or not draft.version_id or draft.credential_id is not None:
+    if not draft.version_id or draft.credential_id is not None:
         # (a diagnosis of a credential reads it again: it may have changed or gone meanwhile)
         return None
     moment = now or utcnow()
-    today = local_today(draft.locale or "ja", moment)
-    before = _answers_text(draft.answers)
-    if before is None or question_id not in engine.walk(bundle, before, today=today).path:
+    checked = _checked_answer(draft.digest, draft.answers, draft.locale, question_id, value, moment)
+    if checked is None:
         return None
-    try:
-        clean = engine.validate_answer(bundle, question_id, value, today=today)
-    except engine.AnswerError:
-        return None
-    answers = {**before, question_id: clean}
+    bundle, today, answers = checked
     saved = connection.execute(
         _quick_insert(locale_set=draft.locale is not None),
         {
@@ -642,13 +660,7 @@ def _quick_finish(*, locale_set: bool) -> Update:
     """The one statement of :func:`quick_finish`, built once (bound parameters only)."""
     run: Table = WizardRun.__table__  # type: ignore[attr-defined]
     return (
-        update(run)
-        .where(
-            run.c.id == bindparam("run_id"),
-            run.c.status == IN_PROGRESS,
-            run.c.answers == bindparam("seen_answers"),
-            run.c.user_id == auth_service.quiet_session_user(locale_set=locale_set),
-        )
+        _unchanged_run_update(locale_set=locale_set)
         .values(
             status=DONE,
             outcome_id=bindparam("outcome_id"),

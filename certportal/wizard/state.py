@@ -407,17 +407,11 @@ class WizardState(AppState):
         seen = self._seen()
         if seen is None:
             return None
-        try:
-            with self._statement() as connection:
-                quick = service.quick_answer(
-                    connection,
-                    token=self._session_token(),
-                    seen=seen,
-                    question_id=question_id,
-                    value=value,
-                )
-        except CertportalError:
-            return None  # the long way says what is wrong
+        quick = self._one_statement(
+            lambda c, token: service.quick_answer(
+                c, token=token, seen=seen, question_id=question_id, value=value
+            )
+        )
         if quick is None:
             return None
         self._seen_answers = quick.answers
@@ -483,19 +477,15 @@ class WizardState(AppState):
         nothing changed since its question was shown), then onward. The new URL replaces
         ``/wizard/new``: going back in the browser does not start another."""
         draft = self._draft()
-        begun = None
-        if draft is not None:
-            try:
-                with self._statement() as connection:
-                    begun = service.quick_begin(
-                        connection,
-                        token=self._session_token(),
-                        draft=draft,
-                        question_id=question_id,
-                        value=value,
-                    )
-            except CertportalError:
-                begun = None  # the long way says what is wrong
+        begun = (
+            self._one_statement(
+                lambda c, token: service.quick_begin(
+                    c, token=token, draft=draft, question_id=question_id, value=value
+                )
+            )
+            if draft is not None
+            else None
+        )
         if begun is None:
             cert, credential = self._start_query()
 
@@ -559,13 +549,11 @@ class WizardState(AppState):
         """The answers confirmed in one statement, if nothing changed since the summary was
         built."""
         seen = self._seen()
-        if seen is None:
-            return False
-        try:
-            with self._statement() as connection:
-                return service.quick_finish(connection, token=self._session_token(), seen=seen)
-        except CertportalError:
-            return False  # the long way says what is wrong
+        return seen is not None and bool(
+            self._one_statement(
+                lambda c, token: service.quick_finish(c, token=token, seen=seen) or None
+            )
+        )
 
     @rx.event
     def copy_support(self, locale: str) -> rx.event.EventSpec:
